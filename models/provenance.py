@@ -148,6 +148,7 @@ class Document(BaseModel):
     """Consecutive pages of one kind, tied to one party (or to the packet)."""
     kind: DocKind
     pages: list[tuple[str, int]]   # (file, page) in reading order; may span files
+    section: str | None = None     # 申报书 part: cover | table1 | table2 | tables345 (one Document each)
     party_uscc: str | None = None
     party_name: str | None = None
     party_key: str | None = None
