@@ -1,0 +1,76 @@
+"""Read a PDF page through its text layer with pdfplumber: lines and ruled tables, in points."""
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+
+from models.provenance import Cell, Page, Table, TextLine
+
+ENGINE = "pdfplumber"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PRINTABLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffefA-Za-z0-9.,:;()%\-/ ]")
+
+
+def text_layer_quality(text: str) -> float:
+    """Share of characters that look like real Chinese/ASCII text (0..1). Garbage layers score low."""
+    text = re.sub(r"\s+", "", text)
+    if not text:
+        return 0.0
+    return len(_PRINTABLE.findall(text)) / len(text)
+
+
+def usable_text_layer(page: pdfplumber.page.Page, min_chars: int = 20, min_quality: float = 0.85) -> bool:
+    """A page counts as digital only if its text layer has enough plausible text,
+    with at least some CJK, and the text covers the page rather than a thin strip."""
+    text = page.extract_text() or ""
+    compact = re.sub(r"\s+", "", text)
+    if len(compact) < min_chars or not _CJK.search(compact):
+        return False
+    return text_layer_quality(compact) >= min_quality
+
+
+def lines_of(page: pdfplumber.page.Page) -> list[TextLine]:
+    out = []
+    for ln in page.extract_text_lines(layout=False, strip=True, return_chars=False):
+        text = ln["text"].strip()
+        if text:
+            out.append(TextLine(text=text, bbox=(ln["x0"], ln["top"], ln["x1"], ln["bottom"]), engine=ENGINE))
+    return out
+
+
+def _grid_index(values: list[float], v: float) -> int:
+    return min(range(len(values)), key=lambda i: abs(values[i] - v))
+
+
+def _snap(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def tables_of(page: pdfplumber.page.Page) -> list[Table]:
+    """Ruled tables as cell grids; merged cells get row/col spans from the grid lines they cover."""
+    tables = []
+    for t in page.find_tables():
+        boxes = [c for c in t.cells if c]
+        if not boxes:
+            continue
+        xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
+        ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
+        cells = []
+        for b in boxes:
+            c0, c1 = _grid_index(xs, b[0]), _grid_index(xs, b[2])
+            r0, r1 = _grid_index(ys, b[1]), _grid_index(ys, b[3])
+            text = page.within_bbox(b, strict=False).extract_text() or ""
+            cells.append(Cell(row=r0, col=c0, rowspan=max(1, r1 - r0), colspan=max(1, c1 - c0),
+                              bbox=tuple(b), text=re.sub(r"\n+", "\n", text.strip())))
+        tables.append(Table(bbox=tuple(t.bbox), n_rows=len(ys) - 1, n_cols=len(xs) - 1, cells=cells, engine=ENGINE))
+    return tables
+
+
+def read_text_page(page: pdfplumber.page.Page, file: str, index: int) -> Page:
+    return Page(file=file, index=index, width=float(page.width), height=float(page.height),
+                text_layer=True, ocr=False, lines=lines_of(page), tables=tables_of(page))
