@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Debian packages the pipeline and its tests need (run as root). Append one apt-get line per need.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+# report: headless Chromium for the browser tests, CJK fonts for report.html
+apt-get install -y chromium fonts-wqy-zenhei fonts-wqy-microhei
