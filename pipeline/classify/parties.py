@@ -1,0 +1,139 @@
+"""Tie documents to parties: by 统一社会信用代码, then by name (full/half-width tolerant), then by context."""
+from __future__ import annotations
+
+from collections import Counter
+
+from models.packet import Party
+from models.provenance import DocKind, Document
+from pipeline.classify.cues import norm_name
+from pipeline.classify.split import similar
+
+# Which extracted field names the subject of a document of each kind.
+NAME_FIELD = {DocKind.business_license: "name", DocKind.audit_report: "entity", DocKind.tax_report: "entity",
+              DocKind.financial_statements: "entity", DocKind.commitment_letter: "committer"}
+PARTY_KINDS = set(NAME_FIELD)
+
+
+def _val(doc: Document, name: str):
+    f = doc.fields.get(name)
+    return f.value if f is not None else None
+
+
+def build_parties(docs: list[Document]) -> list[Party]:
+    """Parties from the 申报书: lead from the cover/表一, providers and enterprises from 表一 rows, plus 表二."""
+    parties: list[Party] = []
+
+    def add(role: str, name: str | None, uscc: str | None = None, listed: bool = False) -> Party | None:
+        if not name:
+            return None
+        key_name = norm_name(name)
+        for p in parties:
+            if norm_name(p.name) == key_name or (uscc and p.uscc == uscc):
+                p.uscc = p.uscc or uscc
+                p.listed_in_table1 = p.listed_in_table1 or listed
+                return p
+        n = sum(1 for p in parties if p.role == role) + 1
+        key = {"lead": "L", "provider": f"P{n}", "enterprise": f"E{n:02d}"}[role]
+        party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed)
+        parties.append(party)
+        return party
+
+    forms = [d for d in docs if d.kind == DocKind.application_form]
+    for d in forms:
+        if d.section in ("cover", "table1"):
+            add("lead", _val(d, "lead_name"))
+    for d in forms:
+        if d.section == "table1":
+            for row in d.rows:
+                role = row.get("role").value if row.get("role") else "enterprise"
+                name = row.get("name").value if row.get("name") else None
+                add("provider" if role == "provider" else "enterprise", name, listed=True)
+    for d in forms:
+        if d.section == "table2":
+            add("enterprise", _val(d, "name"), _val(d, "uscc"))
+    return parties
+
+
+def _content_party(doc: Document, parties: list[Party]) -> Party | None:
+    usccs = [u for u in [_val(doc, "uscc")] + doc.extra.get("usccs", []) if u]
+    for u in usccs:
+        for p in parties:
+            if p.uscc and p.uscc == u:
+                return p
+    names = [n for n in (_val(doc, NAME_FIELD.get(doc.kind, "name")), doc.extra.get("subject")) if n]
+    for n in names:
+        for p in parties:
+            if norm_name(n) == norm_name(p.name):
+                return p
+    for n in names:  # OCR noise: one close match only
+        close = [p for p in parties if similar(norm_name(n), norm_name(p.name), 0.9)]
+        if len(close) == 1:
+            return close[0]
+    return None
+
+
+def _context(docs: list[Document], content: dict[int, Party | None]) -> dict[int, Party | None]:
+    """Whose bundle a document sits in: its folder's party (separate files), or its neighbours' (one-file scan)."""
+    ctx: dict[int, Party | None] = {}
+    by_folder: dict[str, Counter] = {}
+    for i, d in enumerate(docs):
+        if content.get(i) is not None:
+            by_folder.setdefault(d.extra.get("folder", ""), Counter())[content[i].key] = \
+                by_folder.setdefault(d.extra.get("folder", ""), Counter())[content[i].key] + 1
+    keyed = {p.key: p for p in content.values() if p is not None}
+    for i, d in enumerate(docs):
+        if d.kind not in PARTY_KINDS:
+            continue
+        same_file = [j for j, e in enumerate(docs) if e.file == d.file and e.kind in PARTY_KINDS]
+        if len(same_file) > 1:  # one-file scan: the neighbours on both sides
+            pos = same_file.index(i)
+            around = [content.get(j) for j in same_file[max(0, pos - 1):pos] + same_file[pos + 1:pos + 2]]
+            around = [p for p in around if p is not None]
+            if around and all(p.key == around[0].key for p in around):
+                ctx[i] = around[0]
+                continue
+        counts = by_folder.get(d.extra.get("folder", ""), Counter())
+        if counts and d.extra.get("folder"):
+            key, n = counts.most_common(1)[0]
+            if n / sum(counts.values()) >= 0.6 and len(counts) <= 2:
+                ctx[i] = keyed[key]
+    return ctx
+
+
+def tie_documents(docs: list[Document], parties: list[Party]) -> None:
+    """Set Document.party_* and Party.documents. Content wins, unless the named party already has its own
+    document of that kind and the document sits in another party's bundle (a copy filed for the wrong party)."""
+    content = {i: _content_party(d, parties) for i, d in enumerate(docs) if d.kind in PARTY_KINDS}
+    ctx = _context(docs, content)
+    own = {(p.key, docs[i].kind) for i, p in content.items() if p is not None and ctx.get(i) in (None, p)}
+    for i, d in enumerate(docs):
+        if d.kind == DocKind.application_form:
+            party = None
+            if d.section == "table2":
+                party = next((p for p in parties if (p.uscc and p.uscc == _val(d, "uscc"))
+                              or norm_name(p.name) == norm_name(_val(d, "name") or "")), None)
+            elif d.section == "cover":
+                party = next((p for p in parties if p.role == "lead"), None)
+        elif d.kind in PARTY_KINDS:
+            c, x = content.get(i), ctx.get(i)
+            party = c
+            if x is not None and (c is None or (c.key != x.key and (c.key, d.kind) in own)):
+                party = x
+            d.extra["content_party"] = c.key if c else None
+            d.extra["context_party"] = x.key if x else None
+        else:
+            party = None
+        if party is not None:
+            d.party_key, d.party_name, d.party_uscc = party.key, party.name, party.uscc
+            party.documents.append(i)
+    # a party's own document (content agrees) comes first
+    for p in parties:
+        p.documents.sort(key=lambda i: (docs[i].extra.get("content_party") not in (None, p.key), i))
+    # licences give parties their credit code when the forms did not
+    for p in parties:
+        if not p.uscc:
+            for i in p.documents:
+                if docs[i].kind == DocKind.business_license and docs[i].extra.get("content_party") == p.key:
+                    p.uscc = _val(docs[i], "uscc") or p.uscc
+        for i in p.documents:
+            docs[i].party_uscc = p.uscc
