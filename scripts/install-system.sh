@@ -5,3 +5,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update
 # report: headless Chromium for the browser tests, CJK fonts for report.html
 apt-get install -y chromium fonts-wqy-zenhei fonts-wqy-microhei
+# opencv (pulled in by the OCR wheels) links libGL and glib
+apt-get install -y libgl1 libglib2.0-0
