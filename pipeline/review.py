@@ -85,8 +85,6 @@ def pages_of(doc: Document, by_ref: dict[tuple[str, int], Page]) -> list[Page]:
 
 
 def review_packet(packet: Packet, out_dir: Path, options: ReviewOptions | None = None) -> ReportModel:
-    from pipeline.assemble import build_report
-    from pipeline.report import write_report
     from pipeline.rules import load_rules
 
     options = options or ReviewOptions()
@@ -103,6 +101,17 @@ def review_packet(packet: Packet, out_dir: Path, options: ReviewOptions | None =
     docs = classify_stage(pages)
     by_ref = {p.ref: p for p in pages}
     docs = [extract_stage(d, pages_of(d, by_ref)) for d in docs]
+    return finish_review(packet, pages, docs, problems, out_dir, options, rules)
+
+
+def finish_review(packet: Packet, pages: list[Page], docs: list[Document], problems: list[FileProblem],
+                  out_dir: Path, options: ReviewOptions, rules: dict | None = None) -> ReportModel:
+    """Parties, checks, report: the stages after extraction."""
+    from pipeline.assemble import build_report
+    from pipeline.report import write_report
+    from pipeline.rules import load_rules
+
+    rules = rules if rules is not None else load_rules(options.rules)
     ctx = context_stage(packet, pages, docs, problems, rules)
     findings = check_stage(ctx)
     report = build_report(ctx, findings, engines_used(options), rules.get("name"))

@@ -1,0 +1,108 @@
+"""The `shenbao` command.
+
+    shenbao review PATH --out DIR     PATH: a packet folder, a zip, a PDF, or a folder of packets
+    shenbao batch SOURCE --out DIR    SOURCE: folder of packets, Maildir, .mbox, .eml, imap(s):// URL; uses the store
+    shenbao recheck PACKET_ID         re-review a stored packet with today's rules and engines, diff against before
+
+Exit codes: 0 every packet passed; 1 reviewed, and some packet has errors or warnings;
+2 bad input (path missing, nothing to review, bad options); 3 internal failure.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+EXIT_PASS, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _options(a: argparse.Namespace):
+    from pipeline.review import ReviewOptions
+    return ReviewOptions(dpi=a.dpi, ocr_engine=a.engine, rules=a.rules, progress=not a.quiet, seals=not a.no_seals)
+
+
+def cmd_review(a: argparse.Namespace) -> int:
+    from pipeline.ingest import IngestError, packets_from_path
+    from pipeline.review import review_packet
+    src = Path(a.path)
+    if not src.exists():
+        print(f"错误：找不到 {src}", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        packets = packets_from_path(src)
+    except IngestError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if not packets:
+        print(f"错误：{src} 中没有可审查的申报材料", file=sys.stderr)
+        return EXIT_INPUT
+    out = Path(a.out)
+    options = _options(a)
+    rows = []
+    from tqdm import tqdm
+    for packet in tqdm(packets, desc="审查", unit="份", disable=a.quiet or len(packets) == 1):
+        report = review_packet(packet, out / packet.id, options)
+        rows.append(report)
+        print(f"{packet.id}: {report.status}  "
+              f"{sum(f.severity == 'error' for f in report.findings)} 错误 / "
+              f"{sum(f.severity == 'warning' for f in report.findings)} 警告  → {out / packet.id / 'report.html'}")
+    if len(rows) > 1:
+        from pipeline.batch import write_summary
+        print(f"汇总表: {write_summary(rows, out)}")
+    return EXIT_PASS if all(r.status == "pass" for r in rows) else EXIT_FINDINGS
+
+
+def cmd_batch(a: argparse.Namespace) -> int:
+    from pipeline.batch import run_batch_cli
+    return run_batch_cli(a.source, Path(a.out), _options(a), store=a.store, dask_workers=a.dask_workers)
+
+
+def cmd_recheck(a: argparse.Namespace) -> int:
+    from pipeline.batch import recheck_cli
+    return recheck_cli(a.packet_id, Path(a.out) if a.out else None, _options(a), store=a.store)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="shenbao", description="江门工业互联网产业集群试点 申报材料审查")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--dpi", type=int, default=150, help="rendering resolution for OCR")
+        p.add_argument("--engine", default=None, help="OCR engine (default: paddleocr on onnxruntime)")
+        p.add_argument("--rules", default=None, help="rule pack file (default: rules/2025-jiangmen.yaml)")
+        p.add_argument("--no-seals", action="store_true", help="skip seal detection")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+    p = sub.add_parser("review", help="review a packet (folder, zip or PDF) or a folder of packets")
+    p.add_argument("path")
+    p.add_argument("--out", required=True)
+    common(p)
+    p.set_defaults(func=cmd_review)
+    p = sub.add_parser("batch", help="take in a source (folder, Maildir, mbox, imap URL), store and review it")
+    p.add_argument("source")
+    p.add_argument("--out", required=True)
+    p.add_argument("--store", default=None, help="store directory or database URL (default: ./var/store)")
+    p.add_argument("--dask-workers", type=int, default=0, help="run the flow on a local Dask cluster")
+    common(p)
+    p.set_defaults(func=cmd_batch)
+    p = sub.add_parser("recheck", help="re-review a stored packet and diff against the decision-time run")
+    p.add_argument("packet_id")
+    p.add_argument("--out", default=None)
+    p.add_argument("--store", default=None)
+    common(p)
+    p.set_defaults(func=cmd_recheck)
+
+    a = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return a.func(a)
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # the CLI never dies silently
+        logging.exception("shenbao %s failed", a.cmd)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())
