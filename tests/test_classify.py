@@ -1,0 +1,74 @@
+"""Classify & split on the digital dev packet's text-layer files: kinds and page ranges as in truth.json."""
+from __future__ import annotations
+
+import json
+
+import pdfplumber
+import pytest
+
+from models.provenance import DocKind, Page, TextLine
+from pipeline.classify.cues import cues_of, norm_name
+from pipeline.classify.split import split_pages
+from pipeline.read.textlayer import read_text_page, usable_text_layer
+
+pytestmark = pytest.mark.quick
+
+
+def _text_pages(root, rel):
+    with pdfplumber.open(root / rel) as pdf:
+        return [read_text_page(p, rel, i + 1) for i, p in enumerate(pdf.pages) if usable_text_layer(p)]
+
+
+def test_text_layer_files_split_like_truth(devset):
+    root = devset / "P901-06"
+    truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
+    want = [d for d in truth["documents"] if d["text_layer"]]
+    pages = []
+    for rel in sorted({d["file"] for d in want}):
+        pages += _text_pages(root, rel)
+    docs = split_pages(pages)
+    got = {}
+    for d in docs:
+        f = d.pages[0][0]
+        kind = d.kind.value
+        got.setdefault((f, kind), [d.pages[0][1], d.pages[-1][1]])
+        got[(f, kind)][1] = d.pages[-1][1]
+    for d in want:
+        assert got.get((d["file"], d["kind"])) == d["pages"], d["file"]
+    sections = [(d.section, d.pages[0][1]) for d in docs if d.kind == DocKind.application_form]
+    truth_sections = [(s["name"], s["page"]) for s in want[0]["sections"]]
+    assert sections == truth_sections
+
+
+def _page(*lines: str) -> Page:
+    return Page(file="x.pdf", index=1, width=595, height=842,
+                lines=[TextLine(text=t, bbox=(50, 50 + 20 * i, 500, 65 + 20 * i)) for i, t in enumerate(lines)])
+
+
+def test_cues_ignore_auditors_and_regulators():
+    page = _page("审 计 报 告", "我们审计了江门市富盛电机股份有限公司（以下简称富盛公司）财务报表",
+                 "广东中天粤会计师事务所（特殊普通合伙）")
+    cues = cues_of(page)
+    assert cues.kind == DocKind.audit_report
+    assert cues.names == ["江门市富盛电机股份有限公司"]
+
+
+def test_monthly_statements_are_not_audit_pages():
+    page = _page("资产负债表（月报）", "项目 2025年1月 2025年2月 2025年3月 2025年4月")
+    assert cues_of(page).kind == DocKind.financial_statements
+    page = _page("资产负债表", "编制单位：江门市富盛电机股份有限公司 2024年12月31日 单位：元", "资 产 期末余额 上年年末余额")
+    assert cues_of(page).kind == DocKind.audit_report
+
+
+def test_names_compare_across_bracket_widths():
+    assert norm_name("江门市新会区瑞业软件(江门)有限公司") == norm_name("江门市新会区瑞业软件（江门）有限公司")
+    assert norm_name("江门市 康信电机有限公司") == "江门市康信电机有限公司"
+
+
+def test_two_consecutive_licences_of_different_parties_split():
+    a = _page("营业执照", "名称 江门市康信电机有限公司", "法定代表人 张三")
+    b = _page("营业执照", "名称 开平市宏隆汽车零部件有限公司", "法定代表人 李四")
+    b.index = 2
+    docs = split_pages([a, b])
+    assert [d.kind for d in docs] == [DocKind.business_license] * 2
+    assert [d.extra["subject"] for d in docs] == ["江门市康信电机有限公司", "开平市宏隆汽车零部件有限公司"]
