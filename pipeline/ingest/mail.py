@@ -1,0 +1,111 @@
+"""E-mail sources: .eml, .mbox, Maildir and IMAP (imap-tools). One e-mail = one submission."""
+from __future__ import annotations
+
+import email
+import mailbox
+from collections.abc import Iterator
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from pipeline.ingest.collect import Collector
+from pipeline.ingest.model import Limits, Submission, sha_id
+from pipeline.ingest.names import attachment_name, header_text, safe_component
+from pipeline.store.blobs import BlobStore
+
+
+def parse_message(raw: bytes, source: str, blobs: BlobStore, limits: Limits | None = None) -> Submission:
+    """One e-mail (bytes as received) -> a Submission; the raw message is kept in the blob store."""
+    raw_sha, _ = blobs.put(raw)
+    msg = email.message_from_bytes(raw)
+    mid = (msg.get("Message-ID") or "").strip() or None
+    sender = None
+    try:
+        addrs = getaddresses([header_text(msg.get("From"))])
+        sender = addrs[0][1].lower() if addrs and addrs[0][1] else header_text(msg.get("From")) or None
+    except Exception:  # noqa: BLE001
+        sender = None
+    sent = None
+    try:
+        if msg.get("Date"):
+            sent = parsedate_to_datetime(str(msg.get("Date"))).isoformat()
+    except (TypeError, ValueError):
+        sent = None
+    sub = Submission(id=sha_id("mail", mid) if mid else sha_id("mail-bytes", raw_sha), kind="mail",
+                     source=source, message_id=mid, sender=sender,
+                     subject=header_text(msg.get("Subject")).strip() or None, sent_at=sent,
+                     raw_sha256=raw_sha)
+    col = Collector(sub, blobs, limits)
+    n = 0
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        name = attachment_name(part)
+        disp = (part.get("Content-Disposition") or "").lower()
+        ctype = part.get_content_type()
+        if not name:
+            if "attachment" not in disp and ctype.startswith(("text/", "multipart/", "message/")):
+                continue                      # the mail body, not a file
+            n += 1
+            ext = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png",
+                   "application/zip": ".zip"}.get(ctype, ".bin")
+            name = f"附件{n}{ext}"
+        n += 1 if name else 0
+        try:
+            data = part.get_payload(decode=True)
+        except Exception as e:  # noqa: BLE001
+            col.problem(name, f"附件无法解码（{e}）")
+            continue
+        if data is None:
+            col.problem(name, "附件内容为空或无法解码")
+            continue
+        col.add_bytes(data, safe_component(name), origin=f"{mid or raw_sha}#{name}")
+    return sub
+
+
+def read_eml(path: Path, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
+    return [parse_message(path.read_bytes(), str(path), blobs, limits)]
+
+
+def read_mbox(path: Path, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        return [parse_message(box.get_bytes(k), f"{path}#{i}", blobs, limits)
+                for i, k in enumerate(box.keys())]
+    finally:
+        box.close()
+
+
+def is_maildir(path: Path) -> bool:
+    return path.is_dir() and all((path / d).is_dir() for d in ("cur", "new", "tmp"))
+
+
+def read_maildir(path: Path, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
+    box = mailbox.Maildir(str(path), factory=None, create=False)
+    out = [parse_message(box.get_bytes(k), f"{path}#{k}", blobs, limits) for k in sorted(box.keys())]
+    return sorted(out, key=lambda s: (s.sent_at or "", s.id))
+
+
+def imap_messages(url: str) -> Iterator[tuple[str, bytes]]:
+    """(uid, raw bytes) of every message of imap[s]://user:pass@host:port/FOLDER, left unseen."""
+    from imap_tools import MailBox, MailBoxUnencrypted
+    u = urlparse(url)
+    folder = unquote(u.path.lstrip("/")) or "INBOX"
+    user, pw = unquote(u.username or ""), unquote(u.password or "")
+    cls = MailBox if u.scheme == "imaps" else MailBoxUnencrypted
+    port = u.port or (993 if u.scheme == "imaps" else 143)
+    with cls(u.hostname, port).login(user, pw, initial_folder=folder) as mb:
+        for uid in mb.uids():
+            typ, data = mb.client.uid("FETCH", uid, "(BODY.PEEK[])")
+            if typ != "OK":
+                continue
+            raw = next((d[1] for d in data if isinstance(d, tuple) and len(d) == 2), None)
+            if raw is not None:
+                yield uid, raw
+
+
+def read_imap(url: str, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
+    u = urlparse(url)
+    shown = f"{u.scheme}://{u.username}@{u.hostname}:{u.port or ''}{u.path}"   # no password
+    out = [parse_message(raw, f"{shown}#{uid}", blobs, limits) for uid, raw in imap_messages(url)]
+    return sorted(out, key=lambda s: (s.sent_at or "", s.id))
