@@ -1,0 +1,172 @@
+"""Page-image preparation before OCR (OpenCV): orientation 0/90/180/270, deskew (±3°),
+and red-ink (seal) suppression.
+
+`rotation` is the number of degrees the rendered image was turned CLOCKWISE to make it
+upright; `skew` the degrees it was then rotated (counter-clockwise positive) to level it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+_ROT = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+@dataclass
+class Prepared:
+    upright: np.ndarray      # RGB, turned + deskewed, red ink kept (what seals look at)
+    ocr_image: np.ndarray    # upright with seal-like red blobs whitened (what OCR reads)
+    rotation: int            # degrees turned clockwise
+    skew: float              # degrees rotated to level (CCW positive)
+
+
+def rotate(image: np.ndarray, degrees: int) -> np.ndarray:
+    """Turn an image clockwise by 0/90/180/270 degrees."""
+    degrees %= 360
+    return image if degrees == 0 else cv2.rotate(image, _ROT[degrees])
+
+
+def _binary(gray: np.ndarray) -> np.ndarray:
+    _, b = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return b
+
+
+def _small_gray(rgb: np.ndarray, long_side: int = 1000) -> tuple[np.ndarray, float]:
+    h, w = rgb.shape[:2]
+    f = min(1.0, long_side / max(h, w))
+    g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    return (cv2.resize(g, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else g), f
+
+
+def _strip_rules(b: np.ndarray) -> np.ndarray:
+    """Remove long ruling lines so only text remains."""
+    h, w = b.shape
+    hor = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 15), 1)))
+    ver = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 15))))
+    return cv2.subtract(b, cv2.bitwise_or(hor, ver))
+
+
+def _line_boxes(b: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Horizontal text-line components (x, y, w, h) of a text-only binary image."""
+    k = max(5, b.shape[1] // 80)
+    d = cv2.dilate(b, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(d, connectivity=8)
+    out = []
+    for x, y, w, h, area in stats[1:]:
+        if 4 <= h <= 45 and w >= 3 * h and area >= 0.25 * w * h:
+            out.append((int(x), int(y), int(w), int(h)))
+    return out
+
+
+def _line_score(b: np.ndarray) -> float:
+    return float(sum(w for _, _, w, _ in _line_boxes(b)))
+
+
+def coarse_orientation(rgb: np.ndarray) -> int:
+    """0 if text lines run horizontally, 90 if the page lies on its side (0/180 undecided)."""
+    g, _ = _small_gray(rgb)
+    b = _strip_rules(_binary(g))
+    hs, vs = _line_score(b), _line_score(np.ascontiguousarray(b.T))
+    return 90 if vs > 1.6 * hs and vs > 200 else 0
+
+
+def _probe_crops(rgb: np.ndarray, n: int = 4) -> list[np.ndarray]:
+    g, f = _small_gray(rgb)
+    boxes = sorted(_line_boxes(_strip_rules(_binary(g))), key=lambda t: -t[2])
+    boxes = [bx for bx in boxes if bx[2] >= 40][: n * 2][::2] or boxes[:n]
+    crops = []
+    for x, y, w, h in boxes[:n]:
+        pad = 2
+        x0, y0 = int((x - pad) / f), int((y - pad) / f)
+        x1, y1 = int((x + min(w, 12 * h) + pad) / f), int((y + h + pad) / f)
+        c = rgb[max(0, y0):y1, max(0, x0):x1]
+        if c.size:
+            crops.append(c)
+    return crops
+
+
+def upside_down(rgb: np.ndarray, ocr) -> bool:
+    """Compare recognition scores of a few text-line probes read as-is and turned 180°."""
+    crops = _probe_crops(rgb)
+    if len(crops) < 2 or ocr is None:
+        return False
+    res = ocr.recognize_lines(crops + [np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+    k = len(crops)
+    up = sum(s * max(1, len(t)) for t, s in res[:k]) / max(1, sum(max(1, len(t)) for t, _ in res[:k]))
+    dn = sum(s * max(1, len(t)) for t, s in res[k:]) / max(1, sum(max(1, len(t)) for t, _ in res[k:]))
+    return dn > up + 0.08
+
+
+def detect_rotation(rgb: np.ndarray, ocr=None) -> int:
+    """Clockwise degrees (0/90/180/270) that make the page upright."""
+    r = coarse_orientation(rgb)
+    turned = rotate(rgb, r)
+    if upside_down(turned, ocr):
+        r = (r + 180) % 360
+    return r
+
+
+def estimate_skew(rgb: np.ndarray, max_deg: float = 3.0) -> float:
+    """Angle (degrees, CCW positive) that levels the text, by projection-profile sharpness."""
+    g, _ = _small_gray(rgb, 800)
+    b = _binary(g).astype(np.float32)
+    h, w = b.shape
+    c = (w / 2, h / 2)
+
+    def sharp(a: float) -> float:
+        m = cv2.getRotationMatrix2D(c, a, 1.0)
+        r = cv2.warpAffine(b, m, (w, h), flags=cv2.INTER_NEAREST)
+        p = r.sum(axis=1)
+        return float(np.square(np.diff(p)).sum())
+
+    best = max(np.arange(-max_deg, max_deg + 1e-6, 0.5), key=sharp)
+    best = max(np.arange(best - 0.4, best + 0.41, 0.1), key=sharp)
+    return round(float(best), 2) if abs(best) >= 0.15 else 0.0
+
+
+def deskew(rgb: np.ndarray, angle: float) -> np.ndarray:
+    if not angle:
+        return rgb
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+
+
+def red_mask(rgb: np.ndarray) -> np.ndarray:
+    """Pixels of red/vermilion ink (seal colour)."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    hh, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red = ((hh <= 12) | (hh >= 155)) & (s >= 60) & (v >= 90)
+    return red.astype(np.uint8) * 255
+
+
+def suppress_red(rgb: np.ndarray, min_size: int = 60, all_red: bool = False) -> np.ndarray:
+    """Whiten seal-like red blobs (roughly square, >= min_size px) so black text under a seal
+    reads cleanly. Long red text lines (红头 headings) are kept unless all_red."""
+    mask = red_mask(rgb)
+    if not mask.any():
+        return rgb
+    out = rgb.copy()
+    if all_red:
+        out[mask > 0] = 255
+        return out
+    blob = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15)))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if max(w, h) >= min_size and 0.4 <= w / max(h, 1) <= 2.5:
+            sub = (lab[y:y + h, x:x + w] == i) & (mask[y:y + h, x:x + w] > 0)
+            out[y:y + h, x:x + w][sub] = 255
+    return out
+
+
+def prepare(rgb: np.ndarray, ocr=None, fix_rotation: bool = True, fix_skew: bool = True,
+            red: bool = True) -> Prepared:
+    """Turn upright, level, and whiten seals. `ocr` (an OcrEngine) decides 0 vs 180."""
+    rot = detect_rotation(rgb, ocr) if fix_rotation else 0
+    img = rotate(rgb, rot)
+    skew = estimate_skew(img) if fix_skew else 0.0
+    img = deskew(img, skew)
+    return Prepared(upright=img, ocr_image=suppress_red(img) if red else img, rotation=rot, skew=skew)
