@@ -1,0 +1,68 @@
+"""OCR one page image: prepare (turn, level, whiten seals), recognise, find ruled tables.
+Results are cached by the image's sha256 and the engine name."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from models.provenance import Cell, Page, Table, TextLine
+from pipeline.ocr.base import OcrBox
+from pipeline.prep import Prepared, deskew, prepare, rotate, suppress_red
+from pipeline.read.cache import STATS, OcrCache, image_sha256
+from pipeline.read.options import ReadOptions
+
+
+def _scale_table(t: Table, f: float) -> Table:
+    s = lambda b: tuple(round(v * f, 2) for v in b)  # noqa: E731
+    return Table(bbox=s(t.bbox), n_rows=t.n_rows, n_cols=t.n_cols, engine=t.engine,
+                 cells=[Cell(**{**c.model_dump(), "bbox": s(c.bbox)}) for c in t.cells])
+
+
+def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions) -> tuple[dict, Prepared]:
+    """Run prep + OCR + tables on a page image; everything in pixels of the upright frame."""
+    t0 = time.perf_counter()
+    prep = prepare(rgb, engine, fix_rotation=options.fix_rotation, fix_skew=options.fix_skew,
+                   red=options.suppress_red)
+    boxes = engine.recognize(prep.ocr_image)
+    tables = []
+    if options.tables:
+        from pipeline.tables import find_tables
+        tables = [t.model_dump() for t in find_tables(prep.ocr_image, boxes, 1.0)]
+    STATS.ocr_calls += 1
+    STATS.ocr_seconds += time.perf_counter() - t0
+    h, w = prep.upright.shape[:2]
+    payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h,
+               "boxes": [b.model_dump() for b in boxes], "tables": tables}
+    return payload, prep
+
+
+def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, options: ReadOptions,
+             cache: OcrCache | None = None, want_upright: bool = False) -> tuple[Page, np.ndarray | None]:
+    """A Page (points = pixels / scale) from a rendered page image, and the upright image
+    before red suppression (when asked for, e.g. for seal detection)."""
+    sha = image_sha256(rgb)
+    payload = cache.get(sha, engine.name) if cache else None
+    upright = None
+    if payload is not None:
+        STATS.cache_hits += 1
+        if want_upright:
+            upright = deskew(rotate(rgb, payload["rotation"]), payload["skew"])
+    else:
+        payload, prep = ocr_payload(rgb, engine, options)
+        upright = prep.upright
+        if cache:
+            cache.put(sha, engine.name, payload)
+    f = 1.0 / scale
+    lines = []
+    for b in (OcrBox(**x) for x in payload["boxes"]):
+        lines.append(TextLine(text=b.text, bbox=tuple(round(v * f, 2) for v in b.box),
+                              confidence=round(b.score, 4), engine=engine.name))
+    tables = [_scale_table(Table(**t), f) for t in payload["tables"]]
+    page = Page(file=file, index=index, width=round(payload["width"] * f, 2), height=round(payload["height"] * f, 2),
+                text_layer=False, ocr=True, rotation=payload["rotation"], skew=payload["skew"],
+                image_sha256=sha, lines=lines, tables=tables)
+    return page, upright
+
+
+__all__ = ["ocr_page", "ocr_payload", "suppress_red"]
