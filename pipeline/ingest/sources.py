@@ -14,6 +14,7 @@ from pipeline.ingest.names import safe_component
 from pipeline.store.blobs import BlobStore
 
 DOC_EXT = PDF_EXT | IMAGE_EXT | OFFICE_EXT
+COLLECTED = {".zip", ".pdf", ".eml", ".mbox", ".mbx", ".rar", ".7z"}   # entries of a folder of packets
 
 
 class SourceError(ValueError):
@@ -75,8 +76,8 @@ def ingest(source: str, blobs: BlobStore, limits: Limits | None = None) -> list[
             return [read_folder(path, blobs, limits)]
         out: list[Submission] = []
         for child in sorted(path.iterdir()):
-            if child.name.startswith("."):
-                continue
+            if child.name.startswith(".") or (child.is_file() and child.suffix.lower() not in COLLECTED):
+                continue                      # README, scripts, answer keys beside the packets
             out.extend(ingest(str(child), blobs, limits))
         return out
     ext = path.suffix.lower()
