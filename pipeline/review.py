@@ -75,8 +75,11 @@ def check_stage(ctx: ReviewContext):
 
 
 def engines_used(options: ReviewOptions) -> dict[str, str]:
-    from pipeline.ocr import get_engine_name
-    return {"text": "pdfplumber", "ocr": get_engine_name(options.ocr_engine), "render": "pypdfium2"}
+    import os
+
+    from pipeline.ocr import DEFAULT_ENGINE
+    ocr = options.ocr_engine or os.environ.get("SHENBAO_OCR_ENGINE") or DEFAULT_ENGINE
+    return {"text": "pdfplumber", "ocr": ocr, "render": "pypdfium2"}
 
 
 # ------------------------------------------------------------------ the whole review
@@ -90,7 +93,7 @@ def review_packet(packet: Packet, out_dir: Path, options: ReviewOptions | None =
     options = options or ReviewOptions()
     rules = load_rules(options.rules)
     pages: list[Page] = []
-    problems: list[FileProblem] = []
+    problems: list[FileProblem] = list(getattr(packet, "problems", []))  # ingest problems (bad zip members …)
     files = _progress(packet.files, options, f"{packet.id} 读取")
     for sf in files:
         got = read_stage(sf, options)
