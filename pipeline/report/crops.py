@@ -121,6 +121,10 @@ class CropWriter:
         self._done: dict[tuple[str, int, BBox], str] = {}
         self.failures: list[str] = []
 
+    @property
+    def written(self) -> list[str]:
+        return list(self._done.values())
+
     def crop(self, file: str | None, page: int | None, bbox, name: str) -> str | None:
         if not file or not page or bbox is None:
             return None

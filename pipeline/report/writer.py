@@ -25,13 +25,11 @@ def attach_crops(report: ReportModel, out_dir: Path, files: dict[str, str],
     finding's extra field `crop` for FindingOut.file/page/bbox) to the path relative to out_dir."""
     writer = CropWriter(out_dir, PageCache(files, page_rotation, dpi=dpi))
     for i, f in enumerate(report.findings, 1):
-        if f.bbox is not None and f.file and f.page:
-            rel = writer.crop(f.file, f.page, f.bbox, f"{i:03d}_{f.code}")
-            if rel:
-                f.crop = rel  # extra field (ReportModel models allow extras)
+        rel = writer.crop(f.file, f.page, f.bbox, f"{i:03d}_{f.code}") if f.bbox is not None else None
+        if rel or getattr(f, "crop", None):
+            f.crop = rel  # extra field (ReportModel models allow extras)
         for j, e in enumerate(f.evidence, 1):
-            if e.bbox is not None and e.crop is None:
-                e.crop = writer.crop(e.file, e.page, e.bbox, f"{i:03d}_{f.code}_e{j}")
+            e.crop = writer.crop(e.file, e.page, e.bbox, f"{i:03d}_{f.code}_e{j}") if e.bbox is not None else None
     return writer
 
 
@@ -44,7 +42,7 @@ def write_report(report: ReportModel, out_dir: Path, files: dict[str, str],
     `page_rotation` maps (file, page) to the clockwise degrees its image was turned for OCR.
     Crops are recorded on `report` itself (EvidenceOut.crop, FindingOut.crop) before it is written.
     Returns {"json": …, "html": …, "crops": …} for what was written. A crop failure is logged, never fatal;
-    a report that fails ReportModel validation raises pydantic.ValidationError before anything is written."""
+    a report that fails ReportModel validation raises pydantic.ValidationError before report.json is written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
@@ -52,8 +50,13 @@ def write_report(report: ReportModel, out_dir: Path, files: dict[str, str],
     if html:
         cw = attach_crops(report, out_dir, files, page_rotation, dpi=dpi)
         failures = len(cw.failures)
-        if (out_dir / cw.subdir).is_dir():
-            written["crops"] = out_dir / cw.subdir
+        crops_dir = out_dir / cw.subdir
+        if crops_dir.is_dir():
+            keep = {Path(r).name for r in cw.written}
+            for old in crops_dir.glob("*.png"):      # crops of an earlier run of this report
+                if old.name not in keep:
+                    old.unlink()
+            written["crops"] = crops_dir
     data = report.model_dump(mode="json")
     checked = ReportModel.model_validate(data)          # the contract, checked on what is written
     _atomic_write(out_dir / "report.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
