@@ -7,3 +7,5 @@ apt-get update
 apt-get install -y chromium fonts-wqy-zenhei fonts-wqy-microhei
 # opencv (pulled in by the OCR wheels) links libGL and glib
 apt-get install -y libgl1 libglib2.0-0
+# inbox: real PostgreSQL and Dovecot IMAP for the store / batch tests (scripts/start-postgres.sh, start-dovecot.sh)
+apt-get install -y postgresql dovecot-imapd

@@ -28,10 +28,10 @@ def is_url(s: str) -> bool:
 def resolve(store: str | Path | None, default_dir: str | Path | None = None) -> tuple[str, Path]:
     """(database URL, blob root) from a URL, a directory, SHENBAO_DB_URL / SHENBAO_STORE, or a default dir.
 
-    A PostgreSQL URL keeps its blobs under SHENBAO_STORE (or default_dir, or ./shenbao-store); the
+    A PostgreSQL URL keeps its blobs under SHENBAO_STORE (or default_dir, or ./var/store); the
     blob root actually used is recorded in the database (meta.blob_root) so a later open finds it."""
     store = str(store) if store else os.environ.get("SHENBAO_DB_URL") or None
-    blob_dir = Path(os.environ.get("SHENBAO_STORE") or default_dir or "shenbao-store")
+    blob_dir = Path(os.environ.get("SHENBAO_STORE") or default_dir or "var/store")
     if store and is_url(store):
         if store.startswith("sqlite:///"):
             return store, Path(store[len("sqlite:///"):]).resolve().parent
@@ -95,13 +95,16 @@ def open_store(store: str | Path | None = None, default_dir: str | Path | None =
     upgrade(url)
     engine = make_engine(url)
     maker = sessionmaker(engine, expire_on_commit=False)
-    with maker() as s:   # first opener fixes the blob root; later openers reuse it
+    explicit = bool(os.environ.get("SHENBAO_STORE") or default_dir) or url.startswith("sqlite")
+    with maker() as s:   # the blob root is recorded; an opener that names none (recheck) reuses it
         row = s.get(Meta, "blob_root")
         if row is None:
             s.add(Meta(key="blob_root", value=str(blob_root)))
-            s.commit()
+        elif explicit or not Path(row.value).is_dir():
+            row.value = str(blob_root)
         else:
             blob_root = Path(row.value)
+        s.commit()
     return Store(url=url, engine=engine, blobs=BlobStore(blob_root), Session=maker)
 
 
