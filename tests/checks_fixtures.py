@@ -59,8 +59,8 @@ ENTERPRISE_PRODUCTS = [
 ]
 
 
-def clean_context() -> ReviewContext:
-    """Lead + 2 providers + 10 enterprises, every document present and consistent."""
+def clean_context(n_enterprises: int = 10) -> ReviewContext:
+    """Lead + 2 providers + n enterprises, every document present and consistent."""
     _BOX[0] = 0.0
     parties: list[Party] = []
     docs: list[Document] = []
@@ -81,7 +81,7 @@ def clean_context() -> ReviewContext:
     p2 = Party(key="P2", role="provider", name="江门市天信数字科技有限公司", uscc=make_uscc("440784", 3),
                listed_in_table1=True)
     ents = []
-    for i in range(10):
+    for i in range(n_enterprises):
         reg, place = DISTRICTS[i % len(DISTRICTS)]
         ents.append(Party(key=f"E{i + 1:02d}", role="enterprise", name=f"江门市第{i + 1}号五金制品有限公司",
                           uscc=make_uscc(reg, 100 + i), listed_in_table1=True))

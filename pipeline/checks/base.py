@@ -210,7 +210,8 @@ def is_blank(f: Field | None) -> bool:
         return False
     if f.value not in (None, "", []):
         return False
-    return f.raw is None or not str(f.raw).strip() or bool(re.fullmatch(r"[\s_年月日至\-—/.:：]*", str(f.raw)))
+    raw = re.sub(r"(签署日期|申报日期|申\s*报\s*日\s*期|日\s*期)", "", str(f.raw or ""))
+    return bool(re.fullmatch(r"[\s_年月日至起止\-—/.:：（）()]*", raw))
 
 
 # ------------------------------------------------------------------ parties and documents

@@ -179,6 +179,18 @@ def _party_list(ctx: ReviewContext, out: Findings) -> None:
                     f"“{party.name}”提交了材料（{'、'.join(kinds) or '表二'}），但不在表一工业企业名单中",
                     declared=None, found=party.name, detail={"missing_in": ["table1"], "present": kinds},
                     docs=[t2] + docs)
+    _unmatched_rows(ctx, out, ents)
+
+
+def _unmatched_rows(ctx: ReviewContext, out: Findings, ents: list) -> None:
+    """表一 enterprises that no party (表二, licence, letter) answers to."""
+    names = [norm_name(p.name) for p in ctx.parties]
+    for n, row in ents:
+        if not _listed(n, names):
+            f = row.get("name")
+            out.add("PARTY_LIST_MISMATCH", None, [f], f"表一所列工业企业“{f.value}”无对应的表二、营业执照及承诺函",
+                    declared=f.value, found=None, detail={"name": f.value, "missing_in": ["table2", "business_license",
+                                                                                          "commitment_letter"]})
 
 
 def check_eligibility(ctx: ReviewContext) -> list[FindingOut]:
