@@ -15,6 +15,8 @@ COMPANY = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9（）()·]{4,40}?(?:股份有限�
                      r"(?<![厂])厂|商行|经营部|门市部|工作室)(?:[\u4e00-\u9fa5]{2,8}分公司)?")
 USCC = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NP-RT-UW-Y][0-9A-Z]{17}(?![0-9A-Z])")
 PAGE_NO = re.compile(r"第\s*(\d{1,3})\s*页(?:\s*[/，,]?\s*共\s*(\d{1,3})\s*页)?")
+LEADING_NOISE = re.compile(r"^(?:[0-9A-Za-z.、)）]+|我们审计了|审计了|致|本单位|承诺方|编制单位|单位名称|名称|牵头单位|"
+                           r"工业企业名称|被调研企业名称|调研单位|供应商|企业名称)+")
 LABEL_PREFIX = re.compile(r"^(?:名称|单位名称|编制单位|承诺方（盖章）|承诺方\(盖章\)|企业名称|纳税人名称|被审计单位)[：:\s]*")
 
 
@@ -87,7 +89,7 @@ def subject_names(page: Page) -> list[str]:
         text = LABEL_PREFIX.sub("", squash(line.text))
         for m in COMPANY.finditer(text):
             name = norm_name(m.group(0))
-            name = re.sub(r"^(?:我们审计了|审计了|致|本单位|承诺方|编制单位|名称|单位名称)", "", name)
+            name = LEADING_NOISE.sub("", name)
             if len(name) >= 6 and not any(w in name for w in NOT_PARTIES) and name not in out:
                 out.append(name)
     return out
