@@ -4,6 +4,7 @@ from __future__ import annotations
 import email
 import mailbox
 from collections.abc import Iterator
+from email.policy import Compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -14,10 +15,20 @@ from pipeline.ingest.names import attachment_name, header_text, safe_component
 from pipeline.store.blobs import BlobStore
 
 
+class _RawHeaders(Compat32):
+    """compat32, but header values stay str (raw 8-bit bytes surrogate-escaped, decoded by names.py)."""
+
+    def header_fetch_parse(self, name, value):
+        return value.rstrip("\r\n")
+
+
+RAW = _RawHeaders()
+
+
 def parse_message(raw: bytes, source: str, blobs: BlobStore, limits: Limits | None = None) -> Submission:
     """One e-mail (bytes as received) -> a Submission; the raw message is kept in the blob store."""
     raw_sha, _ = blobs.put(raw)
-    msg = email.message_from_bytes(raw)
+    msg = email.message_from_bytes(raw, policy=RAW)
     mid = (msg.get("Message-ID") or "").strip() or None
     sender = None
     try:
