@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 BBox = tuple[float, float, float, float]
 RED = (220, 0, 0)
 MAX_CROP_PX = 1400          # longest side of a saved crop
+MIN_CROP_PX = 420           # small crops (72 dpi photos) are scaled up to this
 
 
 def is_pdf(path: str | Path) -> bool:
@@ -83,7 +84,7 @@ def _valid_bbox(bbox) -> BBox | None:
     return (x0, y0, x1, y1)
 
 
-def make_crop(image: np.ndarray, scale: float, bbox: BBox, margin_pt: float = 36.0,
+def make_crop(image: np.ndarray, scale: float, bbox: BBox, margin_pt: float = 24.0,
               line_px: int | None = None) -> Image.Image:
     """Crop bbox (points) plus a margin out of `image`, with the bbox outlined in red."""
     h, w = image.shape[:2]
@@ -93,17 +94,21 @@ def make_crop(image: np.ndarray, scale: float, bbox: BBox, margin_pt: float = 36
     y0, y1 = max(0.0, y0), min(float(h), y1)
     if x1 - x0 < 1 or y1 - y0 < 1:
         raise ValueError(f"bbox {bbox} lies outside the page ({w / scale:.0f}×{h / scale:.0f} pt)")
-    m = margin_pt * scale + 0.15 * max(x1 - x0, y1 - y0)
-    cx0, cy0 = int(max(0, x0 - m)), int(max(0, y0 - m))
-    cx1, cy1 = int(min(w, math.ceil(x1 + m))), int(min(h, math.ceil(y1 + m)))
+    # context: a fixed margin plus a share of the region (a thin table row gets a row or two above/below)
+    mx = margin_pt * scale + 0.1 * (x1 - x0)
+    my = margin_pt * scale + 0.6 * (y1 - y0)
+    cx0, cy0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
+    cx1, cy1 = int(min(w, math.ceil(x1 + mx))), int(min(h, math.ceil(y1 + my)))
     crop = Image.fromarray(image[cy0:cy1, cx0:cx1]).convert("RGB")
-    lw = line_px or max(2, round(1.5 * scale))
-    draw = ImageDraw.Draw(crop)
-    draw.rectangle([x0 - cx0 - lw, y0 - cy0 - lw, x1 - cx0 + lw, y1 - cy0 + lw], outline=RED, width=lw)
     longest = max(crop.size)
-    if longest > MAX_CROP_PX:
-        f = MAX_CROP_PX / longest
+    f = 1.0
+    if longest > MAX_CROP_PX or longest < MIN_CROP_PX:   # keep crops legible and the report light
+        f = (MAX_CROP_PX if longest > MAX_CROP_PX else MIN_CROP_PX) / longest
         crop = crop.resize((max(1, round(crop.width * f)), max(1, round(crop.height * f))), Image.LANCZOS)
+    # the marker is drawn after scaling so it stays crisp pure red
+    lw = line_px or min(6, max(2, round(1.5 * scale * f)))
+    rx0, ry0, rx1, ry1 = ((x0 - cx0) * f, (y0 - cy0) * f, (x1 - cx0) * f, (y1 - cy0) * f)
+    ImageDraw.Draw(crop).rectangle([rx0 - lw, ry0 - lw, rx1 + lw, ry1 + lw], outline=RED, width=lw)
     return crop
 
 

@@ -5,6 +5,7 @@ The template only lays out what `build_view` prepares: findings grouped by party
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
 ROLE_ORDER = {"lead": 0, "provider": 1, "enterprise": 2}
 DETAIL_CN = {"doc_kind": "材料类型", "slot": "位置", "found": "发现", "expected": "应为", "field": "字段",
              "section": "部分", "months": "月份", "ratio": "比例", "limit": "限额", "count": "数量"}
+LICENSE_LABEL = {"name": "名称", "established": "成立日期", "address": "住所", "registered_capital_wan": "注册资本"}
 SLOT_CN = {"cover": "申报书封面", "table1": "表一", "table2": "表二", "commit": "责任承诺函",
            "license": "营业执照复印件"}
 
@@ -35,6 +37,14 @@ def environment() -> Environment:
 
 def fmt_pct(value: float | None) -> str:
     return cn.EMPTY if value is None else f"{value * 100:.0f}%" if value <= 1 else f"{value:.0f}%"
+
+
+def fmt_datetime(value: str | None) -> str | None:
+    """ISO timestamp -> '2025年8月28日 09:00' (as written, no time-zone conversion)."""
+    if not value:
+        return None
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", value)
+    return f"{cn.fmt_date(m[1])} {m[2]}" if m else cn.fmt_date(value)
 
 
 def _party_key(uscc: str | None, name: str | None) -> str | None:
@@ -87,6 +97,8 @@ def _finding_view(f: FindingOut) -> dict[str, Any]:
         "source": _source(f.file, f.page), "has_source": bool(f.file),
         "confidence": fmt_pct(f.confidence) if f.confidence is not None else None,
         "crop": top_crop, "evidence": ev, "detail": _detail(f),
+        "crop_missing": (f.bbox is not None and not getattr(f, "crop", None))
+        or any(e.bbox is not None and not e.crop for e in f.evidence),
     }
 
 
@@ -138,7 +150,7 @@ def _party_view(i: int, p: PartyOut, n_findings: Counter) -> dict[str, Any]:
         for k in ("company_type", "legal_representative", "registered_capital_wan", "established", "address"):
             v = getattr(p.license, k)
             if v is not None:
-                facts.append(("营业执照·" + cn.field_label(k), cn.fmt_field(k, v)))
+                facts.append(("营业执照·" + LICENSE_LABEL.get(k, cn.field_label(k)), cn.fmt_field(k, v)))
     if p.declared:
         for k in ("revenue_2024_wan", "employees", "product_total", "subsidy", "self_pay"):
             v = getattr(p.declared, k)
@@ -181,7 +193,7 @@ def build_view(report: ReportModel, crop_failures: int = 0) -> dict[str, Any]:
         "documents": docs, "groups": group_findings(report),
         "parties": [_party_view(i, p, nf) for i, p in parties],
         "engines": report.engines, "rule_pack": report.rule_pack,
-        "generated_at": report.generated_at, "crop_failures": crop_failures,
+        "generated_at": fmt_datetime(report.generated_at), "crop_failures": crop_failures,
     }
 
 
