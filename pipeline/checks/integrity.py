@@ -16,7 +16,20 @@ from pipeline.checks.uscc import compact, is_valid
 
 log = logging.getLogger(__name__)
 _USCC_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
-IMAGE_KINDS = {DocKind.business_license, DocKind.financial_statements}
+IMAGE_KINDS = {DocKind.business_license}          # template tables (statements) hash alike: compared by figures
+FIGURE_KINDS = {DocKind.financial_statements, DocKind.audit_report, DocKind.tax_report}
+_AMOUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{5,}(?:\.\d{1,2})?|\d+\.\d{2}")
+
+
+def amounts_on(text: str) -> set[str]:
+    """The money figures on a page (grouped thousands, long numbers, two decimals): a content fingerprint."""
+    out = set()
+    for m in _AMOUNT_RE.findall(text):
+        v = m.replace(",", "")
+        if re.fullmatch(r"20\d{2}(?:\.\d+)?", v) or re.fullmatch(r"\d{8}", v) and v.startswith("20"):
+            continue  # years and dates are shared by everyone
+        out.add(v)
+    return out
 
 
 def dhash(image: np.ndarray, n: int = 16) -> np.ndarray | None:
@@ -130,7 +143,22 @@ def _duplicates(ctx: ReviewContext, out: Findings) -> None:
                         hit(p, q, "dhash", d.kind, [EvidenceOut(file=file, page=idx, text=KIND_CN.get(d.kind.value)),
                                                     EvidenceOut(file=f2, page=i2, text=KIND_CN.get(e.kind.value))])
                 hashes.append((p, d, file, idx, h))
-    # 5. statements with identical figures for two parties
+    # 5. statement / audit pages carrying the same set of figures
+    figs: list[tuple[Party, Document, str, int, set[str]]] = []
+    for p, d in holders:
+        if d.kind not in FIGURE_KINDS:
+            continue
+        for file, idx in d.pages:
+            page = ctx.page(file, idx)
+            nums = amounts_on(page.text) if page is not None else set()
+            if len(nums) < 8:
+                continue
+            for q, e, f2, i2, n2 in figs:
+                if q.key != p.key and len(nums & n2) / len(nums | n2) >= 0.8:
+                    hit(p, q, "same_figures_on_page", d.kind, [EvidenceOut(file=file, page=idx),
+                                                               EvidenceOut(file=f2, page=i2)])
+            figs.append((p, d, file, idx, nums))
+    # 6. statements with identical extracted totals for two parties
     vals: dict[tuple, tuple[Party, Document]] = {}
     for p, d in holders:
         if d.kind != DocKind.financial_statements:
