@@ -51,22 +51,43 @@ def _snap(values: list[float], tol: float = 2.0) -> list[float]:
     return out
 
 
+def _cell_texts(chars: list[dict], boxes: list[tuple]) -> list[str]:
+    """Text of each cell from the page's chars (centre inside the cell), lines split on vertical gaps.
+    One pass over the chars instead of a cropped re-extraction per cell."""
+    buckets: list[list[dict]] = [[] for _ in boxes]
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        for i, b in enumerate(boxes):
+            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
+                buckets[i].append(ch)
+                break
+    out = []
+    for bucket in buckets:
+        lines: list[list[dict]] = []
+        for ch in sorted(bucket, key=lambda c: (round(c["top"]), c["x0"])):
+            if lines and abs(ch["top"] - lines[-1][0]["top"]) < max(2.0, 0.5 * (ch["bottom"] - ch["top"])):
+                lines[-1].append(ch)
+            else:
+                lines.append([ch])
+        out.append("\n".join("".join(c["text"] for c in sorted(ln, key=lambda c: c["x0"])).strip() for ln in lines))
+    return out
+
+
 def tables_of(page: pdfplumber.page.Page) -> list[Table]:
     """Ruled tables as cell grids; merged cells get row/col spans from the grid lines they cover."""
     tables = []
     for t in page.find_tables():
-        boxes = [c for c in t.cells if c]
+        boxes = [tuple(c) for c in t.cells if c]
         if not boxes:
             continue
         xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
         ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
         cells = []
-        for b in boxes:
+        for b, text in zip(boxes, _cell_texts(page.chars, boxes)):
             c0, c1 = _grid_index(xs, b[0]), _grid_index(xs, b[2])
             r0, r1 = _grid_index(ys, b[1]), _grid_index(ys, b[3])
-            text = page.within_bbox(b, strict=False).extract_text() or ""
             cells.append(Cell(row=r0, col=c0, rowspan=max(1, r1 - r0), colspan=max(1, c1 - c0),
-                              bbox=tuple(b), text=re.sub(r"\n+", "\n", text.strip())))
+                              bbox=b, text=text))
         tables.append(Table(bbox=tuple(t.bbox), n_rows=len(ys) - 1, n_cols=len(xs) - 1, cells=cells, engine=ENGINE))
     return tables
 
