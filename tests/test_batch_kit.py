@@ -148,3 +148,55 @@ def hostile_review(packet: Packet, out_dir: Path) -> ReportModel:
     rep = rep.model_copy(update={"findings": list(rep.findings) + bad, "status": "fail"})
     (out_dir / "report.json").write_text(json.dumps(rep.model_dump(mode="json"), ensure_ascii=False))
     return rep
+
+
+# --- real servers (session fixtures; import them into a test module to use them) ---------------
+import subprocess  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+def _start(script: str, env_dir_var: str, tmp_root: Path) -> tuple[str, Path]:
+    d = Path(__import__("tempfile").mkdtemp(prefix="shenbao-svc-", dir="/tmp"))
+    env = {**os.environ, env_dir_var: str(d)}
+    r = subprocess.run(["bash", str(ROOT / "scripts" / script)], capture_output=True, text=True, env=env,
+                       timeout=600)
+    if r.returncode == 2:
+        pytest.skip(f"{script}: {r.stderr.strip()}")
+    assert r.returncode == 0, f"{script} failed:\n{r.stderr}"
+    return r.stdout.strip().splitlines()[-1], d
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A real PostgreSQL started by scripts/start-postgres.sh; yields its URL."""
+    url, d = _start("start-postgres.sh", "SHENBAO_PG_DIR", tmp_path_factory.mktemp("pg"))
+    yield url
+    subprocess.run(["bash", str(ROOT / "scripts" / "stop-postgres.sh"), str(d), "--rm"], capture_output=True)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh database on the session's PostgreSQL server for one test."""
+    import uuid
+
+    import sqlalchemy as sa
+    name = "t_" + uuid.uuid4().hex[:10]
+    admin = sa.create_engine(pg_server.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f"CREATE DATABASE {name}"))
+    yield pg_server.rsplit("/", 1)[0] + "/" + name
+    from pipeline.batch.core import _STORES
+    for u in [u for u in _STORES if u.endswith("/" + name)]:
+        _STORES.pop(u).dispose()
+    with admin.connect() as c:
+        c.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def imap_server(tmp_path_factory):
+    """A real Dovecot started by scripts/start-dovecot.sh; yields (url, dir)."""
+    url, d = _start("start-dovecot.sh", "SHENBAO_IMAP_DIR", tmp_path_factory.mktemp("imap"))
+    yield url, d
+    subprocess.run(["bash", str(ROOT / "scripts" / "stop-dovecot.sh"), str(d), "--rm"], capture_output=True)
