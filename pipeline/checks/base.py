@@ -206,7 +206,7 @@ def rval(row: dict[str, Field], name: str) -> Any:
 
 def is_blank(f: Field | None) -> bool:
     """A field that was located on the form and found empty (not: never located)."""
-    if f is None:
+    if f is None or f.evidence is None:  # never located on the page: unread, not blank
         return False
     if f.value not in (None, "", []):
         return False

@@ -33,23 +33,39 @@ def norm_address(s: str, rules: dict) -> str:
     return t
 
 
+def _code_in(raw: str | None) -> str | None:
+    """An 18-character code-like string in the raw text of a field whose value could not be validated."""
+    if not raw:
+        return None
+    m = re.search(r"[0-9A-Z]{18}", compact(raw))
+    return m.group() if m else None
+
+
 def _check_uscc(ctx: ReviewContext, out: Findings, party: Party, t2: Document | None, lic: Document | None) -> set[str]:
     """USCC_INVALID for each distinct bad code of the party; returns the invalid codes."""
     bad: dict[str, list[Field]] = {}
     reason: dict[str, str] = {}
     for doc in (t2, lic):
         f = ffield(doc, "uscc")
-        if f is None or not f.value:
+        if f is None:
             continue
-        out.use(party, f, label="统一社会信用代码")
-        problem = uscc_problem(f.value)
+        code = compact(f.value) if f.value else _code_in(f.raw)
+        if not code:
+            continue
+        if f.value:
+            out.use(party, f, label="统一社会信用代码")
+        problem = uscc_problem(code)
         if problem is None:
             continue
-        if _conf(f) < th(ctx, "ocr_low_confidence") and not f.repaired:
-            continue  # likely an OCR misread: OCR_LOW_CONFIDENCE asks a reviewer to look
-        c = compact(f.value)
-        bad.setdefault(c, []).append(f)
-        reason[c] = problem
+        # an unrepairable code comes as value None: trust the reading itself
+        conf = _conf(f) if f.value else (f.evidence.confidence if f.evidence and f.evidence.confidence is not None
+                                         else 0.0)
+        if f.evidence is not None and f.evidence.engine == "pdfplumber":
+            conf = max(conf, 1.0 if not f.value else conf)
+        if conf < th(ctx, "ocr_low_confidence"):
+            continue  # likely an OCR misread: no claim
+        bad.setdefault(code, []).append(f)
+        reason[code] = problem
     for code, fields in bad.items():
         where = "、".join(("表二" if fl is ffield(t2, "uscc") else "营业执照") for fl in fields)
         out.add("USCC_INVALID", party, fields,
