@@ -360,3 +360,15 @@ def test_report_html_in_chromium(written):
         finally:
             browser.close()
     assert not dialogs
+
+
+@pytest.mark.quick
+def test_clean_packet_html_passes(tmp_path):
+    """No findings, no files: status 通过, an empty findings section, nothing to crop."""
+    report = ReportModel(packet=PacketInfo(id="P1", source="x", cluster_name=None, application_date=None),
+                         status="pass", parties=[PartyOut(role="lead", name="甲公司")])
+    paths = write_report(report, tmp_path, {})
+    html = paths["html"].read_text(encoding="utf-8")
+    assert 'class="status status-pass" id="status">通过<' in html
+    assert "未发现问题" in html and "审查发现（共 0 项）" in html and "<img" not in html
+    assert set(paths) == {"json", "html"}

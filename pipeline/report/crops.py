@@ -96,7 +96,7 @@ def make_crop(image: np.ndarray, scale: float, bbox: BBox, margin_pt: float = 24
         raise ValueError(f"bbox {bbox} lies outside the page ({w / scale:.0f}×{h / scale:.0f} pt)")
     # context: a fixed margin plus a share of the region (a thin table row gets a row or two above/below)
     mx = margin_pt * scale + 0.1 * (x1 - x0)
-    my = margin_pt * scale + 0.6 * (y1 - y0)
+    my = 1.5 * margin_pt * scale + 0.6 * (y1 - y0)
     cx0, cy0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
     cx1, cy1 = int(min(w, math.ceil(x1 + mx))), int(min(h, math.ceil(y1 + my)))
     crop = Image.fromarray(image[cy0:cy1, cx0:cx1]).convert("RGB")
