@@ -1,0 +1,145 @@
+"""Normalisation, rule-pack loading, and run_checks resilience."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.checks import GROUPS, run_checks
+from pipeline.checks.base import capital_wan_from_text, is_blank, norm_name, to_date, to_number
+from pipeline.checks.budget import is_saas, is_service
+from pipeline.checks.eligibility import where_is
+from pipeline.checks.identity import norm_address
+from pipeline.checks.uscc import region, uscc_problem
+from pipeline.rules import RulesError, load_rules
+from models.provenance import Evidence, Field
+from tests.checks_fixtures import clean_context, codes, doc, setf
+
+pytestmark = pytest.mark.quick
+RULES = load_rules()
+
+
+@pytest.mark.parametrize("s,want", [("2019年03月15日", date(2019, 3, 15)), ("2019-03-15", date(2019, 3, 15)),
+                                    ("2019.3.15", date(2019, 3, 15)), ("二〇一九年三月十五日", date(2019, 3, 15)),
+                                    ("２０１９年３月１５日", date(2019, 3, 15)), ("2019年13月1日", None), ("", None)])
+def test_to_date(s, want):
+    assert to_date(s) == want
+
+
+@pytest.mark.parametrize("s,want", [("人民币伍佰万元整", 500.0), ("伍佰陆拾捌万伍仟元", 568.5), ("568.5万元", 568.5),
+                                    ("壹仟伍佰万元", 1500.0), ("100万美元", None), ("5000000元", 500.0)])
+def test_capital_text(s, want):
+    assert capital_wan_from_text(s) == want
+
+
+def test_to_number():
+    assert to_number("1,234.50") == 1234.5
+    assert to_number("１２３") == 123.0
+    assert to_number("壹佰贰拾叁万元整") == 1230000.0
+    assert to_number("abc") is None and to_number(None) is None
+
+
+def test_names_and_addresses_normalise():
+    assert norm_name("江门市 康锐(汽车)配件有限公司") == norm_name("江门市康锐（汽车）配件有限公司")
+    assert norm_address("广东省江门市新会区古井镇腾飞路46号（自编2号）", RULES) == \
+        norm_address("新会区古井镇腾飞路46号(自编2号)", RULES)
+
+
+@pytest.mark.parametrize("addr,inside", [("广东省中山市小榄镇富民路330号（厂房A）", False), ("开平市水口镇迎宾路201号", True),
+                                         ("江门市蓬江区棠下镇振兴路171号", True), ("佛山市顺德区大良街道", False),
+                                         ("水口镇建设市场1号", None), ("广东省江门高新技术产业开发区龙溪路1号", True)])
+def test_where_is(addr, inside):
+    assert where_is(addr, RULES)[0] is inside
+
+
+@pytest.mark.parametrize("name,saas,service", [
+    ("华为云 MES 生产执行系统 标准版", True, False), ("IoT 设备接入平台 IoTDA 基础版", True, False),
+    ("ERP 企业资源计划云服务（20用户/年）", True, False), ("MES 系统实施服务（人天）", False, True),
+    ("数字化转型咨询诊断服务", False, True), ("二次开发服务（人天）", False, True),
+    ("云服务器 ECS 通用计算增强型 4vCPUs|16GiB（包年）", False, False), ("Web应用防火墙 WAF 标准版（年）", False, False),
+    ("仓储管理系统", True, False), ("系统集成与数据迁移实施服务", False, True)])
+def test_product_classes(name, saas, service):
+    assert is_saas(name, RULES) is saas
+    assert is_service(name, RULES) is service
+
+
+def test_uscc():
+    assert uscc_problem("91440704691000770Q") is None
+    assert uscc_problem("91440704691000770R") == "校验码错误"
+    assert uscc_problem("914407046910007") is not None
+    assert region("91442000755622027M") == "442000"
+
+
+def test_blank_means_located_and_empty():
+    ev = Evidence(file="a.pdf", page=1, bbox=(0, 0, 1, 1))
+    assert is_blank(Field(name="x", value=None, raw="", evidence=ev))
+    assert is_blank(Field(name="x", value=None, raw="日期：  年  月  日", evidence=ev))
+    assert not is_blank(Field(name="x", value=None, raw=None, evidence=None))        # never located
+    assert not is_blank(Field(name="x", value=None, raw="2025年8月", evidence=ev))   # unparsed, not blank
+
+
+def test_rules_default_and_errors(tmp_path):
+    r = load_rules("2025-jiangmen")
+    assert r["thresholds"]["subsidy_cap_yuan"] == 500000
+    assert r["seals"]["required"][0]["slot"] == "cover"
+    assert "440703" in r["region"]["codes"]
+    with pytest.raises(RulesError, match="not found"):
+        load_rules("1999-nowhere")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nthresholds: [1, 2\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="not valid YAML"):
+        load_rules(str(bad))
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("name: x\nprogram_year: 2026\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="thresholds"):
+        load_rules(str(partial))
+
+
+def check_boom(ctx):
+    raise RuntimeError("boom")
+
+
+def test_crashing_check_does_not_kill_the_review():
+    ctx = clean_context()
+    setf(doc(ctx, "application_form", "E03", "table2"), "revenue_2024_wan", 1300.0)
+    GROUPS.insert(0, ("tests.test_checks_helpers", "check_boom"))
+    try:
+        errors: list[str] = []
+        found = run_checks(ctx, errors)
+    finally:
+        GROUPS.pop(0)
+    assert len(errors) == 1 and "boom" in errors[0]
+    assert "REVENUE_MISMATCH" in codes(found)
+
+
+def test_normalised_variants_are_not_mismatches():
+    ctx = clean_context()
+    t2 = doc(ctx, "application_form", "E03", "table2")
+    lic = doc(ctx, "business_license", "E03")
+    setf(lic, "name", lic.value("name").replace("有限公司", " 有限公司"))
+    setf(t2, "established", "2010年03月15日")
+    setf(lic, "registered_capital_wan", None)                      # only the 大写 text was read
+    setf(t2, "address", "广东省" + lic.value("address"))
+    setf(doc(ctx, "audit_report", "E03"), "revenue", 12345678.9 * 1.009)   # within 1 %
+    assert codes(run_checks(ctx)) == []
+
+
+def test_unread_values_claim_nothing():
+    ctx = clean_context()
+    t2 = doc(ctx, "application_form", "E03", "table2")
+    for k in ("uscc", "name", "established", "registered_capital_wan", "address", "revenue_2024_wan"):
+        t2.fields[k] = Field(name=k, value=None, raw=None, evidence=None, confidence=0.0)
+    lic = doc(ctx, "business_license", "E04")
+    for k in ("company_type", "address", "established"):
+        lic.fields[k] = Field(name=k, value=None, raw=None, evidence=None, confidence=0.0)
+    assert codes(run_checks(ctx)) == []
+
+
+def test_low_confidence_is_info_only():
+    ctx = clean_context()
+    setf(doc(ctx, "business_license", "E05"), "address", doc(ctx, "business_license", "E05").value("address"),
+         conf=0.5)
+    found = run_checks(ctx)
+    assert codes(found) == []
+    assert [f.code for f in found] == ["OCR_LOW_CONFIDENCE"]
+    assert found[0].evidence and found[0].party_uscc == ctx.party("E05").uscc
