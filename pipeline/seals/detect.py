@@ -1,0 +1,450 @@
+"""Find red seals on a page image by colour and shape.
+
+Red pixels (both HSV red hue ranges) are grouped into connected blobs. A blob is a seal when it
+has the structure of one: a continuous outer ring (circle or ellipse, or a rectangle border)
+*and* red marks inside it (ring text, star). A hand-drawn circle has the ring but an empty
+inside; a gold seal is not red; red print (titles, table rules) has no ring.
+Overlapping round seals are split with a Hough transform; blobs cut by the page edge are
+fitted with a circle and reported as 骑缝章 slices (edge = left/right/top/bottom).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_MAX_SIDE = 1100          # detection runs on an image no larger than this (pixels)
+ANGLES = 180                  # samples around a ring
+
+
+@dataclass
+class Candidate:
+    """A seal found on the working image (pixel units of the *full* image)."""
+    cx: float
+    cy: float
+    ax: float                 # half axis along x' (after rotation by `angle`)
+    ay: float
+    angle: float              # degrees, ellipse rotation
+    shape: str                # round | oval | rect
+    score: float              # 0..1 detection confidence
+    bbox: tuple[float, float, float, float]   # visible part, full-image pixels
+    edge: str | None = None
+    inner: float = 0.0        # red density inside the ring
+
+
+# (min red excess r - max(g, b), min HSV saturation): strong ink, then pale / dim ink
+LEVELS = ((35, 50), (12, 20))
+
+
+def red_mask(rgb: np.ndarray, level: int = 0) -> np.ndarray:
+    """255 where a pixel is seal red (hue near 0/180, saturated, redder than green/blue).
+
+    level 0 takes clear ink; level 1 also pale stamps (faint scans, dim phone photos)."""
+    d_min, s_min = LEVELS[level]
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    r = rgb[..., 0].astype(np.int16)
+    gb = np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16)
+    red = ((h <= 10) | (h >= 155)) & (s >= s_min) & (v >= 60) & (r - gb >= d_min)
+    return red.astype(np.uint8) * 255
+
+
+def redness(rgb: np.ndarray) -> np.ndarray:
+    """0..255 'how red' map: black/grey print scores 0, seal ink scores high."""
+    r = rgb[..., 0].astype(np.int16)
+    gb = np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16)
+    return np.clip((r - gb) * 2, 0, 255).astype(np.uint8)
+
+
+def _ring_stats(mask: np.ndarray, cx: float, cy: float, ax: float, ay: float, angle: float,
+                t0: float = 0.0, t1: float = 2 * math.pi) -> tuple[float, float, int, float]:
+    """(ring coverage, inner red density, inner marks, tone) of an ellipse on a red mask.
+
+    The mask holds the redness of each red pixel (0 elsewhere); tone = median redness inside /
+    median redness on the ring: ~1 for a seal (one ink), low for a red ring drawn around print.
+
+    Coverage: share of sampled angles in [t0, t1) with red near the ellipse outline (0.86..1.08).
+    Inner density: share of red pixels inside 0.78 of the ellipse (the part inside the image);
+    inner marks: separate red blobs there (characters, star)."""
+    h, w = mask.shape
+    ca, sa = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    ts = np.linspace(t0, t1, ANGLES, endpoint=False)
+    hit = np.zeros(ANGLES, bool)
+    inside = np.zeros(ANGLES, bool)
+    ring_vals = []
+    for k in np.linspace(0.86, 1.08, 9):
+        ex, ey = ax * k * np.cos(ts), ay * k * np.sin(ts)
+        xs = (cx + ex * ca - ey * sa).round().astype(int)
+        ys = (cy + ex * sa + ey * ca).round().astype(int)
+        ok = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+        inside |= ok
+        vals = mask[ys[ok], xs[ok]]
+        hit[ok] |= vals > 0
+        ring_vals.append(vals[vals > 0])
+    n = inside.sum()
+    coverage = float(hit[inside].sum() / n) if n else 0.0
+    ring_vals = np.concatenate(ring_vals)
+    ring_tone = float(np.median(ring_vals)) if len(ring_vals) else 1.0
+    # inner density and number of separate marks inside 0.78 of the ellipse
+    x0, x1 = int(max(0, cx - ax)), int(min(w, cx + ax + 1))
+    y0, y1 = int(max(0, cy - ay)), int(min(h, cy + ay + 1))
+    if x1 <= x0 or y1 <= y0:
+        return coverage, 0.0, 0, 0.0
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    dx, dy = xx - cx, yy - cy
+    u, v = (dx * ca + dy * sa) / max(ax, 1), (-dx * sa + dy * ca) / max(ay, 1)
+    inner = (u * u + v * v) < 0.78 ** 2
+    if not inner.any():
+        return coverage, 0.0, 0, 0.0
+    sub = np.where(inner, mask[y0:y1, x0:x1], 0).astype(np.uint8)
+    dens = float((sub[inner] > 0).mean())
+    ink = sub[sub > 0]
+    tone = float(np.median(ink)) / max(ring_tone, 1.0) if len(ink) else 0.0
+    n, _, stats, _ = cv2.connectedComponentsWithStats((sub > 0).astype(np.uint8), connectivity=8)
+    min_area = max(4.0, (0.02 * min(ax, ay)) ** 2)
+    marks = int((stats[1:, cv2.CC_STAT_AREA] >= min_area).sum())
+    return coverage, dens, marks, tone
+
+
+def _outside(mask: np.ndarray, cx: float, cy: float, ax: float, ay: float, angle: float) -> float:
+    """Share of angles with red just outside the outline (1.15..1.3): low for a free-standing ring."""
+    return _band_cov(mask, cx, cy, ax, ay, angle, (1.15, 1.22, 1.3))
+
+
+def _band_cov(mask: np.ndarray, cx: float, cy: float, ax: float, ay: float, angle: float,
+              ks: tuple[float, ...]) -> float:
+    """Share of angles with red on one of the scaled outlines `ks` (inside the image only)."""
+    h, w = mask.shape
+    ca, sa = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    ts = np.linspace(0, 2 * math.pi, ANGLES, endpoint=False)
+    hit = np.zeros(ANGLES, bool)
+    inside = np.zeros(ANGLES, bool)
+    for k in ks:
+        ex, ey = ax * k * np.cos(ts), ay * k * np.sin(ts)
+        xs = (cx + ex * ca - ey * sa).round().astype(int)
+        ys = (cy + ex * sa + ey * ca).round().astype(int)
+        ok = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+        inside |= ok
+        hit[ok] |= mask[ys[ok], xs[ok]] > 0
+    n = inside.sum()
+    return float(hit[inside].sum() / n) if n else 0.0
+
+
+def _robust_ellipse(pts: np.ndarray, iters: int = 4) -> tuple | None:
+    """Fit an ellipse to outline points, dropping points far from it (text or rules touching the ring)."""
+    pts = pts.astype(np.float32)
+    for _ in range(iters):
+        if len(pts) < 8:
+            return None
+        (cx, cy), (ew, eh), ang = cv2.fitEllipse(pts)
+        if ew < 2 or eh < 2:
+            return None
+        ca, sa = math.cos(math.radians(ang)), math.sin(math.radians(ang))
+        dx, dy = pts[:, 0] - cx, pts[:, 1] - cy
+        u, v = (dx * ca + dy * sa) / (ew / 2), (-dx * sa + dy * ca) / (eh / 2)
+        d = np.abs(np.sqrt(u * u + v * v) - 1)
+        keep = d < max(0.06, float(np.percentile(d, 70)))
+        if keep.all():
+            break
+        pts = pts[keep]
+    return (cx, cy), (ew, eh), ang
+
+
+def _remove_long_lines(mask: np.ndarray, length: int) -> np.ndarray:
+    """Drop straight horizontal/vertical red rules (table frames of invoices)."""
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))
+    lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, hk) | cv2.morphologyEx(mask, cv2.MORPH_OPEN, vk)
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
+
+
+def _edge_of(bx: int, by: int, bw: int, bh: int, w: int, h: int, tol: int) -> str | None:
+    sides = {"left": bx <= tol, "right": bx + bw >= w - tol, "top": by <= tol, "bottom": by + bh >= h - tol}
+    hits = [k for k, v in sides.items() if v]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _fit_circle(pts: np.ndarray) -> tuple[float, float, float, float]:
+    """Least-squares circle (Kasa): cx, cy, r, rms residual."""
+    x, y = pts[:, 0].astype(float), pts[:, 1].astype(float)
+    a = np.c_[2 * x, 2 * y, np.ones_like(x)]
+    b = x * x + y * y
+    (cx, cy, c), *_ = np.linalg.lstsq(a, b, rcond=None)
+    r = math.sqrt(max(c + cx * cx + cy * cy, 0.0))
+    res = float(np.sqrt(np.mean((np.hypot(x - cx, y - cy) - r) ** 2)))
+    return float(cx), float(cy), r, res
+
+
+def _is_seal_ring(cov: float, inner: float, marks: int, tone: float) -> bool:
+    """A continuous outline with text/star inside, in the ring's own ink: not an empty
+    hand-drawn ring around black print, not a filled disc."""
+    return cov >= 0.72 and 0.03 <= inner <= 0.6 and marks >= 4 and (tone >= 0.55 or (tone >= 0.35 and marks >= 10))
+
+
+def detect(rgb: np.ndarray) -> list[Candidate]:
+    """All seal candidates on an RGB page image, in full-image pixels."""
+    H, W = rgb.shape[:2]
+    f = min(1.0, WORK_MAX_SIDE / max(H, W))
+    img = cv2.resize(rgb, (round(W * f), round(H * f)), interpolation=cv2.INTER_AREA) if f < 1 else rgb
+    found: list[Candidate] = []
+    red = redness(img)
+    for level in range(len(LEVELS)):
+        raw = red_mask(img, level)
+        if raw.any():
+            for c in _detect_mask(raw, red):
+                c.score *= 1.0 if level == 0 else 0.9
+                found.append(c)
+    found = _nms(found)
+    # an 'oval' that holds two round seals is their merged outline
+    rounds = [c for c in found if c.shape == "round" and not c.edge]
+    found = [c for c in found if c.shape != "oval" or sum(
+        math.hypot(r.cx - c.cx, r.cy - c.cy) < max(c.ax, c.ay) for r in rounds) < 2]
+    s = 1 / f
+    return [Candidate(c.cx * s, c.cy * s, c.ax * s, c.ay * s, c.angle, c.shape, c.score,
+                      tuple(v * s for v in c.bbox), c.edge, c.inner) for c in found]
+
+
+def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
+    h, w = raw.shape
+    short = min(h, w)
+    kclose = max(3, int(round(short * 0.004)) | 1)
+    mask = cv2.morphologyEx(raw, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kclose, kclose)))
+    nolines = _remove_long_lines(mask, max(60, int(short * 0.35)))
+    min_d = max(22, short * 0.045)          # smallest seal diameter considered (pixels)
+    max_d = short * 1.02
+    out: list[Candidate] = []
+
+    add = out.append
+
+    # 1) rectangular stamps on the mask before line removal
+    taken = np.zeros_like(mask)
+    for cnt in cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        rect = _rect_candidate(mask, cnt, min_d, short)
+        if rect is not None:
+            add(rect)
+            cv2.drawContours(taken, [cnt], -1, 255, -1)
+    work = cv2.bitwise_and(nolines, cv2.bitwise_not(taken))
+    work = np.where(work > 0, np.maximum(red, 1), 0).astype(np.uint8)   # keep each pixel's redness
+
+    # 2) round / oval seals and edge slices
+    blob = cv2.dilate(work, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kclose * 2 + 1,) * 2))
+    for cnt in cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        bx, by, bw, bh = cv2.boundingRect(cnt)
+        if max(bw, bh) < min_d * 0.5 or max(bw, bh) > max_d * 2.2 or len(cnt) < 8:
+            continue
+        edge = _edge_of(bx, by, bw, bh, w, h, 3)
+        if edge and min(bw, bh) < min_d * 0.95:
+            continue                        # thin edge pieces: see _edge_strips
+        if min(bw, bh) < min_d:
+            continue
+        c = _ellipse_candidate(work, cnt, bw, bh, edge, max_d, robust=False)
+        if c and c.shape == "oval":
+            # two overlapping round seals also make an oval-like blob: prefer two exact circles
+            pair = [k for k in _hough_candidates(work, bx, by, bw, bh, min_d, max_d)
+                    if _band_cov(work, k.cx, k.cy, k.ax, k.ay, 0, (0.94, 0.97, 1.0, 1.03)) >= 0.85]
+            if len(pair) >= 2:
+                out.extend(pair)
+                continue
+        if c:
+            add(c)
+            continue
+        if edge:
+            c = _slice_candidate(work, cnt, edge, w, h, min_d, max_d)
+            if c:
+                add(c)
+                continue
+        hough = _hough_candidates(work, bx, by, bw, bh, min_d, max_d)
+        out.extend(hough)
+        if not hough:
+            c = _ellipse_candidate(work, cnt, bw, bh, edge, max_d, robust=True)
+            if c:
+                add(c)
+    out.extend(_edge_strips(work, min_d))
+    return out
+
+
+def _edge_strips(mask: np.ndarray, min_d: float) -> list[Candidate]:
+    """骑缝章 slices: red marks touching a page edge in a thin strip, grouped along the edge.
+
+    A slice from the middle of a straddle seal has no outline of its own (two arc ends, part of
+    the star), so it is judged by place and size: it touches the edge, runs along it for a
+    seal-like length and is no deeper than a seal."""
+    h, w = mask.shape
+    out: list[Candidate] = []
+    depth = int(max(min_d, 0.1 * min(h, w)))
+    for side in ("left", "right", "top", "bottom"):
+        along = h if side in ("left", "right") else w
+        band = {"left": mask[:, :depth], "right": mask[:, w - depth:],
+                "top": mask[:depth, :].T, "bottom": mask[h - depth:, :].T}[side]
+        band = (band > 0).astype(np.uint8) * 255          # rows run along the edge
+        if side in ("left", "top"):
+            band = band[:, ::-1]                           # the edge is the last column
+        k = max(5, int(along * 0.04))
+        grouped = cv2.morphologyEx(band, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k // 2, k)))
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+        for i in range(1, n):
+            x, y, bw, bh, area = stats[i]
+            if x + bw < band.shape[1] - max(3, 0.03 * min(h, w)):   # not at the edge
+                continue
+            if not (0.045 * along <= bh <= 0.3 * along) or bw < 4:
+                continue
+            ink = int((band[y:y + bh, x:x + bw] > 0).sum())
+            if ink < 0.03 * bw * bh or ink < 0.02 * bh * bh:
+                continue
+            d0 = band.shape[1] - x                         # depth into the page (to the edge)
+            a0, a1 = y, y + bh
+            if side == "right":
+                bbox = (w - d0, a0, w, a1)
+            elif side == "left":
+                bbox = (0, a0, d0, a1)
+            elif side == "bottom":
+                bbox = (a0, h - d0, a1, h)
+            else:
+                bbox = (a0, 0, a1, d0)
+            r = bh / 2
+            cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+            out.append(Candidate(cx, cy, r, r, 0, "round", 0.6, bbox, side, ink / (bw * bh)))
+    return out
+
+
+def _rect_candidate(mask, cnt, min_d, short) -> Candidate | None:
+    (rx, ry), (rw, rh), ang = cv2.minAreaRect(cnt)
+    if rw < rh:
+        rw, rh, ang = rh, rw, ang + 90
+    if rh < min_d * 0.35 or rw < min_d or rw > short * 0.55 or not (1.6 <= rw / max(rh, 1) <= 7):
+        return None
+    area = cv2.contourArea(cnt)
+    if area < 0.85 * rw * rh:
+        return None
+    # border present on all four sides, some ink inside, not a filled bar
+    box = cv2.boxPoints(((rx, ry), (rw, rh), ang)).astype(np.int32)
+    full = np.zeros_like(mask)
+    cv2.fillPoly(full, [box], 255)
+    inner = cv2.erode(full, np.ones((max(3, int(rh * 0.25)),) * 2, np.uint8))
+    border = cv2.bitwise_and(full, cv2.bitwise_not(inner))
+    b_dens = (mask[border > 0] > 0).mean() if (border > 0).any() else 0
+    i_dens = (mask[inner > 0] > 0).mean() if (inner > 0).any() else 0
+    if b_dens < 0.3 or not (0.05 <= i_dens <= 0.6):
+        return None
+    x, y, bw, bh = cv2.boundingRect(cnt)
+    return Candidate(rx, ry, rw / 2, rh / 2, ang, "rect", min(1.0, 0.5 + b_dens / 2),
+                     (x, y, x + bw, y + bh), None, float(i_dens))
+
+
+def _ellipse_candidate(mask, cnt, bw, bh, edge, max_d, robust: bool) -> Candidate | None:
+    """One round/oval seal: the blob's hull is an ellipse, or (robust fit) its outline mostly is."""
+    hull = cv2.convexHull(cnt)
+    if len(hull) < 5:
+        return None
+    fits = []
+    if not robust:
+        (cx, cy), (ew, eh), ang = cv2.fitEllipse(hull)
+        if ew > 1 and eh > 1 and 0.85 <= cv2.contourArea(hull) / (math.pi * ew * eh / 4) <= 1.12:
+            fits.append(((cx, cy), (ew, eh), ang, False))
+    else:
+        rob = _robust_ellipse(cnt.reshape(-1, 2))
+        if rob is not None:
+            fits.append((*rob, True))
+    for (cx, cy), (ew, eh), ang, robust in fits:
+        ax, ay = ew / 2, eh / 2
+        if max(ax, ay) * 2 > max_d * 1.1 or min(ax, ay) * 2 < max_d * 0.04:
+            continue
+        ratio = max(ax, ay) / min(ax, ay)
+        if ratio > (1.6 if robust else 1.9):
+            continue
+        # measure on a slightly shrunken ellipse: the dilated blob is a bit larger than the ink
+        cov, inner, marks, tone = _ring_stats(mask, cx, cy, ax * 0.985, ay * 0.985, ang)
+        if not _is_seal_ring(cov, inner, marks, tone) or (robust and cov < 0.85):
+            continue
+        out = _outside(mask, cx, cy, ax, ay, ang)
+        if out > (0.45 if robust else 0.6):
+            continue
+        shape = "round" if ratio < 1.12 else "oval"
+        x0, y0 = max(0.0, cx - max(ax, ay)), max(0.0, cy - max(ax, ay))
+        if robust:
+            bbox = _ellipse_bbox(cx, cy, ax, ay, ang, mask.shape)
+        else:
+            x, y, w2, h2 = cv2.boundingRect(cnt)
+            bbox = (x, y, x + w2, y + h2)
+        score = min(1.0, 0.4 + 0.6 * cov) * (1.0 if inner >= 0.06 else 0.8) * (0.9 if robust else 1.0)
+        return Candidate(cx, cy, ax, ay, ang, shape, score, bbox, edge, inner)
+    return None
+
+
+def _ellipse_bbox(cx, cy, ax, ay, ang, shape) -> tuple[float, float, float, float]:
+    t = math.radians(ang)
+    hw = math.sqrt((ax * math.cos(t)) ** 2 + (ay * math.sin(t)) ** 2)
+    hh = math.sqrt((ax * math.sin(t)) ** 2 + (ay * math.cos(t)) ** 2)
+    h, w = shape
+    return (max(0.0, cx - hw), max(0.0, cy - hh), min(float(w), cx + hw), min(float(h), cy + hh))
+
+
+def _hough_candidates(mask, bx, by, bw, bh, min_d, max_d) -> list[Candidate]:
+    """Round seals inside a blob that is not one ellipse (overlapping seals, seal + rule)."""
+    pad = 4
+    H, W = mask.shape
+    x0, y0 = max(0, bx - pad), max(0, by - pad)
+    sub = mask[y0:min(H, by + bh + pad), x0:min(W, bx + bw + pad)]
+    if sub.size == 0:
+        return []
+    blur = cv2.GaussianBlur((sub > 0).astype(np.uint8) * 255, (5, 5), 1.5)
+    rmin, rmax = int(min_d / 2), int(min(max_d / 2, max(bw, bh) / 2 + 2))
+    if rmax <= rmin:
+        return []
+    circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=rmin,
+                               param1=150, param2=0.6, minRadius=rmin, maxRadius=rmax)
+    out: list[Candidate] = []
+    if circles is None:
+        return out
+    for cx, cy, r in circles[0]:
+        cx, cy = cx + x0, cy + y0
+        cov, inner, marks, tone = _ring_stats(mask, cx, cy, r, r, 0)
+        if not _is_seal_ring(cov, inner, marks, tone) or cov < 0.75 or _outside(mask, cx, cy, r, r, 0) > 0.5:
+            continue
+        out.append(Candidate(cx, cy, r, r, 0, "round", min(1.0, 0.35 + 0.6 * cov),
+                             (max(0, cx - r), max(0, cy - r), min(W, cx + r), min(H, cy + r)), None, inner))
+    return out
+
+
+def _slice_candidate(mask, cnt, edge, w, h, min_d, max_d) -> Candidate | None:
+    """A seal cut by the page edge: fit a circle to the outline away from the edge."""
+    pts = cnt.reshape(-1, 2)
+    keep = {"left": pts[:, 0] > 4, "right": pts[:, 0] < w - 5,
+            "top": pts[:, 1] > 4, "bottom": pts[:, 1] < h - 5}[edge]
+    arc = pts[keep]
+    if len(arc) < 6:
+        return None
+    cx, cy, r, res = _fit_circle(arc)
+    if not (min_d / 2 <= r <= max_d / 2) or res > 0.08 * r:
+        return None
+    # the visible part of the circle (angles whose outline point lies in the image)
+    cov, inner, marks, tone = _ring_stats(mask, cx, cy, r * 0.985, r * 0.985, 0)
+    visible = (max(0, cx - r), max(0, cy - r), min(w, cx + r), min(h, cy + r))
+    vis_w, vis_h = visible[2] - visible[0], visible[3] - visible[1]
+    if min(vis_w, vis_h) < 0.12 * r:
+        return None
+    if cov < 0.7 or not 0.03 <= inner <= 0.65 or marks < 2 or tone < 0.35:
+        return None
+    x, y, bw, bh = cv2.boundingRect(cnt)
+    return Candidate(cx, cy, r, r, 0, "round", min(1.0, 0.3 + 0.6 * cov), (x, y, x + bw, y + bh), edge, inner)
+
+
+def _nms(cands: list[Candidate]) -> list[Candidate]:
+    """Drop duplicates (same outline found twice) and candidates nested in a clearly larger one
+    (an oval holds smaller circles; a seal's text holds spurious ones). Overlapping seals of
+    similar size, even heavily overlapping, are both kept: each passed the ring test itself."""
+    def conflict(small: Candidate, big: Candidate) -> bool:
+        d = math.hypot(small.cx - big.cx, small.cy - big.cy)
+        rs, rb = max(small.ax, small.ay), min(big.ax, big.ay)
+        if d < 0.3 * min(rs, rb):
+            return True
+        return d < 0.75 * rb and math.sqrt(small.ax * small.ay) < 0.8 * math.sqrt(big.ax * big.ay)
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (-c.ax * c.ay, -c.score)):
+        if any(conflict(c, k) for k in kept):
+            continue
+        kept.append(c)
+    return kept
