@@ -1,0 +1,370 @@
+"""申报书 sections: cover, 表一 (cluster information, 2 pages), 表二 (one per enterprise, with product rows)."""
+from __future__ import annotations
+
+import re
+
+from extractors.base import (Hit, find_text, joined_text, lookup, make_field, nfkc, row_hit, visual_rows)
+from extractors.vocab import CHAINS, NATURES
+from models.provenance import Document, Field, Page, Table, TextLine
+from pipeline.normalize import find_dates, parse_date, parse_number, repair_total, squash, wan
+
+TICK = "☑√✓✔■☒▣▇█"
+_NAME_END = r"(?:公司|分公司|厂|商行|经营部|中心|研究院|合作社|事务所)"
+
+
+def _ticked(pages: list[Page], vocab: tuple[str, ...]) -> Hit | None:
+    text = joined_text(pages)
+    alts = "|".join(sorted(map(re.escape, vocab), key=len, reverse=True))
+    m = re.search(f"[{TICK}]\\s*({alts})", text)
+    if not m:
+        return None
+    found = find_text(pages, re.escape(m.group(1)))
+    page, bbox, conf = (found[1].page, found[1].bbox, found[1].confidence) if found else (pages[0], None, 1.0)
+    return Hit(m.group(1), page, bbox, conf, found[1].engine if found else "pdfplumber")
+
+
+def _set(doc: Document, name: str, hit: Hit | None, conv=lambda s: s, **kw) -> None:
+    if hit is None:
+        doc.fields[name] = make_field(name, None, None)
+        return
+    try:
+        v = conv(hit.text)
+    except (ValueError, TypeError):
+        v = None
+    doc.fields[name] = make_field(name, v, hit, **kw)
+
+
+def _regex(pages: list[Page], pattern: str) -> Hit | None:
+    """Search visual rows (spaces removed) for `pattern`; group 1 is the value."""
+    rx = re.compile(pattern)
+    for page in pages:
+        for row in visual_rows(page):
+            h = row_hit(page, row, sep="")
+            m = rx.search(squash(h.text))
+            if m and m.group(1):
+                return Hit(m.group(1), page, h.bbox, h.confidence, h.engine)
+    return None
+
+
+# ------------------------------------------------------------------ cover
+def extract_cover(doc: Document, pages: list[Page]) -> Document:
+    _set(doc, "lead_name", _regex(pages, r"牵头单位[（(]?盖章[)）]?[:：]?(.{4,})"), squash)
+    _set(doc, "cluster_name", _regex(pages, r"产业集群名称[:：]?(.{4,})"), squash)
+    _set(doc, "application_date", _regex(pages, r"申报日期[:：]?(.+)"), parse_date)
+    return doc
+
+
+# ------------------------------------------------------------------ 表一
+T1_LABELS = {"cluster_name": ["产业集群名称"], "lead_name": ["牵头单位"], "contact_name": ["姓名"],
+             "contact_phone": ["手机"], "address": ["单位地址"], "project_total_wan": ["项目总投入额"],
+             "subsidy_wan": ["财政扶持额度"], "period": ["项目起止时间"], "overview": ["产业集群概述"]}
+
+
+def _block_right_of(pages: list[Page], label: str, start_after: str | None = None,
+                    stop: str = r"^第\d+页") -> Hit | None:
+    """Free text in the cell right of a label on an OCR page without a table: the lines right of the label,
+    below the row matching `start_after`, above the page footer."""
+    for page in pages:
+        lab = next((l for l in page.lines if re.sub(r"\s+", "", nfkc(l.text)).startswith(label)), None)
+        if lab is None:
+            continue
+        top = 0.0
+        h = lab.bbox[3] - lab.bbox[1]
+        if start_after:
+            prev = [l for l in page.lines if re.search(start_after, squash(l.text)) and l.bbox[3] <= lab.bbox[1] + 0.2 * h]
+            top = max((l.bbox[3] for l in prev), default=0.0)
+        bottom = min((l.bbox[1] for l in page.lines if l.bbox[1] > lab.bbox[1] and re.search(stop, squash(l.text))),
+                     default=page.height)
+        lines = [l for l in page.lines if l.bbox[0] >= lab.bbox[2] - 5 and l.bbox[1] >= top - 0.3 * h
+                 and l.bbox[3] <= bottom + 2 and not re.match(r"^第\s*\d+\s*页", squash(l.text))]
+        ordered = [l for row in visual_rows(page, lines) for l in row]
+        if ordered:
+            return row_hit(page, ordered, sep="")
+    return None
+
+
+def _cell_text(pages: list[Page], label: str) -> Hit | None:
+    for page in pages:
+        for t in page.tables:
+            for c in t.cells:
+                if squash(c.text).startswith(label):
+                    n = t.cell(c.row, c.col + c.colspan)
+                    if n is not None and n.text.strip():
+                        return Hit(n.text.strip(), page, n.bbox, n.confidence, t.engine)
+    return None
+
+
+def _party_rows(pages: list[Page]) -> list[dict[str, Field]]:
+    rows, role = [], None
+    for page in pages:
+        for row in visual_rows(page):
+            h = row_hit(page, row)
+            t = squash(h.text)
+            if "工业企业名称" in t:
+                role = "enterprise"
+                continue
+            if "服务商名称" in t or ("序号" in t and role == "enterprise"):
+                role = "provider"
+                continue
+            if role is None:
+                continue
+            t = re.sub(r"^(?:参与单位|工业企业|服务商)+", "", squash(" ".join(l.text for l in row if l.confidence >= 0.5)))
+            t = re.sub(r"^(?:参与单位|工业企业|服务商)+", "", t)
+            m = re.match(r"^(\d{1,2})([\u4e00-\u9fffA-Za-z（）()·]{4,60})$", t)
+            if not m:
+                if rows and re.fullmatch(r"[\u4e00-\u9fff（）()]{1,6}", t) and not re.search(r"页|表", t):
+                    pass
+                continue
+            name = m.group(2).replace("(", "（").replace(")", "）")
+            complete = re.search(_NAME_END + "$", name) is not None
+            rows.append({"role": make_field("role", role, h), "seq": make_field("seq", int(m.group(1)), h),
+                         "name": make_field("name", name, h, confidence=h.confidence if complete else
+                                            min(h.confidence, 0.5))})
+    return rows
+
+
+def _kpis(pages: list[Page]) -> tuple[list[str], list[str]]:
+    """Targets after '量化指标（%）：' — on the same line, in the next box on the row, or on the line below."""
+    got, seen = [], []
+    for page in pages:
+        blocks = [c.text for t in page.tables for c in t.cells if "量化指标" in c.text]
+        if blocks:   # table cells: the number may wrap onto the next line of the cell
+            for b in blocks:
+                for m in re.finditer(r"量化指标[（(]%[)）][:：]?\s*(\d+(?:\.\d+)?)?", nfkc(b)):
+                    seen.append(m.group(0))
+                    if m.group(1):
+                        got.append(m.group(1))
+            continue
+        for ln in page.lines:
+            t = nfkc(ln.text)
+            m = re.search(r"量化指标[（(]%[)）][:：]?\s*(\d+(?:\.\d+)?)?", t)
+            if not m:
+                continue
+            seen.append(m.group(0))
+            if m.group(1):
+                got.append(m.group(1))
+                continue
+            h = ln.bbox[3] - ln.bbox[1]
+            near = [o for o in page.lines if o is not ln and (
+                (abs((o.bbox[1] + o.bbox[3]) / 2 - (ln.bbox[1] + ln.bbox[3]) / 2) < 0.5 * h and 0 <= o.bbox[0] - ln.bbox[2] < 40)
+                or (-0.3 * h <= o.bbox[1] - ln.bbox[3] < 1.2 * h and abs(o.bbox[0] - ln.bbox[0]) < 3 * h))]
+            for o in sorted(near, key=lambda o: o.bbox[1]):
+                n = re.match(r"\s*(\d+(?:\.\d+)?)\s*%?$", nfkc(o.text))
+                if n:
+                    got.append(n.group(1))
+                    break
+    return got, seen
+
+
+def extract_table1(doc: Document, pages: list[Page]) -> Document:
+    hits = lookup(pages, T1_LABELS)
+    _set(doc, "cluster_name", hits.get("cluster_name"), squash)
+    _set(doc, "lead_name", hits.get("lead_name"), squash)
+    _set(doc, "contact_name", hits.get("contact_name"), squash)
+    _set(doc, "contact_phone", hits.get("contact_phone"), lambda s: re.sub(r"\D", "", nfkc(s)) or None)
+    _set(doc, "address", hits.get("address"), squash)
+    _set(doc, "project_total_wan", hits.get("project_total_wan"), lambda s: wan(s, "万元"))
+    _set(doc, "subsidy_wan", hits.get("subsidy_wan"), lambda s: wan(s, "万元"))
+    period = hits.get("period")
+    dates = find_dates(period.text) if period else []
+    doc.fields["project_start"] = make_field("project_start", dates[0] if dates else None, period)
+    doc.fields["project_end"] = make_field("project_end", dates[1] if len(dates) > 1 else None, period)
+    _set(doc, "chain", _ticked(pages, CHAINS))
+    _set(doc, "lead_nature", _ticked(pages, NATURES))
+    text = joined_text(pages)
+    q, any_kpi = _kpis(pages)
+    hk = find_text(pages, r"量化指标")
+    hk = hk[1] if hk else None
+    doc.fields["kpis_quantified"] = make_field("kpis_quantified", len(q) if any_kpi else None, hk,
+                                               raw=";".join(q))
+    m = re.search(r"预计(\d+)家企业数字化水平达到二级", text)
+    hl = find_text(pages, r"家企业数字化水平")
+    hl = hl[1] if hl else None
+    doc.fields["level2_count"] = make_field("level2_count", int(m.group(1)) if m else None, hl)
+    ov = _cell_text(pages, "产业集群概述") or _block_right_of(pages, "产业集群概述", r"二级")
+    ov_text = squash(ov.text) if ov else None
+    doc.fields["overview"] = make_field("overview", ov_text, ov)
+    doc.fields["overview_chars"] = make_field("overview_chars", len(ov_text) if ov_text else None, ov)
+    doc.rows = _party_rows(pages)
+    return doc
+
+
+# ------------------------------------------------------------------ 表二
+T2_LABELS = {"name": ["单位名称"], "uscc": ["统一社会信用代码"], "established": ["成立时间", "成立日期"],
+             "registered_capital_wan": ["注册资本（万元）", "注册资本"], "contact_name": ["姓名"],
+             "contact_phone": ["手机"], "address": ["单位地址"],
+             "revenue_2024_wan": ["2024年主营业务收入（万元）", "2024年主营业务收入", "主营业务收入（万元）"],
+             "employees": ["员工总数（人）", "员工总数"], "product_total": ["产品总金额"],
+             "subsidy": ["申请产品财政扶持金额"], "self_pay": ["申请产品自付费金额"]}
+COLS = {"seq": "序号", "name": "产品名称", "supplier": "供应商", "unit_price": "单价", "quantity": "数量",
+        "amount": "金额"}
+
+
+def _num(s: str) -> float | None:
+    return parse_number(s)
+
+
+def _qty(s: str) -> float | None:
+    v = parse_number(s)
+    return None if v is None else (int(v) if float(v).is_integer() else v)
+
+
+def _products_from_table(page: Page, t: Table) -> list[dict[str, Hit]] | None:
+    header = next((r for r in t.rows() if any("产品名称" in squash(c.text) for c in r)), None)
+    if header is None:
+        return None
+    cols: dict[str, int] = {}
+    for c in header:
+        txt = squash(c.text)
+        for k, lab in COLS.items():
+            if lab in txt and k not in cols:
+                cols[k] = c.col
+    out = []
+    for r in t.rows():
+        if r[0].row <= header[0].row:
+            continue
+        first = squash(r[0].text)
+        if not re.fullmatch(r"\d{1,2}", first):
+            if "总金额" in first or "合计" in first:
+                break
+            continue
+        row = {}
+        for k, col in cols.items():
+            c = t.cell(r[0].row, col)
+            if c is not None:
+                row[k] = Hit(c.text.strip(), page, c.bbox, c.confidence, t.engine)
+        out.append(row)
+    return out
+
+
+def _products_from_lines(page: Page) -> list[dict[str, Hit]]:
+    """OCR page without a table: columns from the header boxes, rows anchored on the 序号 digits."""
+    lines = page.lines
+    heads = {}
+    for k, lab in COLS.items():
+        cand = [l for l in lines if lab in squash(l.text) and len(squash(l.text)) <= len(lab) + 4]
+        if cand:
+            heads[k] = cand[0]
+    if "seq" not in heads or "name" not in heads:
+        return []
+    top = max(h.bbox[3] for h in heads.values())
+    end = next((l.bbox[1] for l in sorted(lines, key=lambda l: l.bbox[1])
+                if l.bbox[1] > top and re.search(r"产品总金额|合计", squash(l.text))), page.height)
+    centers = {k: (h.bbox[0] + h.bbox[2]) / 2 for k, h in heads.items()}
+    # scan skew: header boxes lie on one row, so their centres give the slope
+    hx = [centers[k] for k in heads]
+    hy = [(h.bbox[1] + h.bbox[3]) / 2 for h in heads.values()]
+    mx, my = sum(hx) / len(hx), sum(hy) / len(hy)
+    var = sum((x - mx) ** 2 for x in hx)
+    slope = sum((x - mx) * (y - my) for x, y in zip(hx, hy)) / var if var > 0 else 0.0
+    slope = slope if abs(slope) < 0.08 else 0.0
+    x_seq = centers["seq"]
+    body = [l for l in lines if top - 2 < (l.bbox[1] + l.bbox[3]) / 2 < end]
+
+    def col_of(l: TextLine) -> str:
+        cx = (l.bbox[0] + l.bbox[2]) / 2
+        keys = [k for k in centers if k != "seq" or re.fullmatch(r"\d{1,2}", squash(l.text))]
+        return min(keys, key=lambda k: abs(centers[k] - cx))
+
+    anchors = sorted([l for l in body if col_of(l) == "seq" and re.fullmatch(r"\d{1,2}", squash(l.text))],
+                     key=lambda l: l.bbox[1])
+    if not anchors:
+        return []
+    groups: list[dict[str, list[TextLine]]] = [{"seq": [a]} for a in anchors]
+    for l in body:
+        if l in anchors:
+            continue
+        cy = (l.bbox[1] + l.bbox[3]) / 2 - slope * ((l.bbox[0] + l.bbox[2]) / 2 - x_seq)
+        starts = [j for j, a in enumerate(anchors) if a.bbox[1] - 0.5 * (a.bbox[3] - a.bbox[1]) <= cy]
+        i = starts[-1] if starts else 0
+        groups[i].setdefault(col_of(l), []).append(l)
+    out = []
+    for g in groups:
+        row = {}
+        for k, ls in g.items():
+            ls.sort(key=lambda l: (l.bbox[1], l.bbox[0]))
+            row[k] = row_hit(page, ls, sep="")
+        out.append(row)
+    return out
+
+
+def _products(pages: list[Page]) -> tuple[list[dict[str, Field]], list[Hit | None]]:
+    raw: list[dict[str, Hit]] = []
+    for page in pages:
+        got = None
+        for t in page.tables:
+            got = _products_from_table(page, t)
+            if got is not None:
+                break
+        raw += got if got is not None else _products_from_lines(page)
+    rows = []
+    for r in raw:
+        name = r.get("name")
+        amount = r.get("amount")
+        if not (name and name.text.strip()) and not (amount and amount.text.strip()):
+            continue   # an empty numbered row
+        f = {"seq": make_field("seq", _qty(r["seq"].text) if r.get("seq") else None, r.get("seq")),
+             "name": make_field("name", nfkc(name.text).replace("\n", "").strip() if name else None, name),
+             "supplier": make_field("supplier", squash(r["supplier"].text) if r.get("supplier") else None,
+                                    r.get("supplier")),
+             "unit_price": make_field("unit_price", _num(r["unit_price"].text) if r.get("unit_price") else None,
+                                      r.get("unit_price")),
+             "quantity": make_field("quantity", _qty(r["quantity"].text) if r.get("quantity") else None,
+                                    r.get("quantity")),
+             "amount": make_field("amount", _num(amount.text) if amount else None, amount)}
+        rows.append(f)
+    return rows, []
+
+
+def _repair_amounts(doc: Document, ocr: bool) -> None:
+    """On OCR'd pages one garbled amount can be restored from 产品总金额 (and unit price × quantity)."""
+    total = doc.fields.get("product_total")
+    if not ocr or not doc.rows or total is None or total.value is None:
+        return
+    amounts = [r["amount"].value for r in doc.rows]
+    expected = [r["unit_price"].value * r["quantity"].value
+                if r["unit_price"].value is not None and isinstance(r["quantity"].value, (int, float)) else None
+                for r in doc.rows]
+    new, new_total, note = repair_total(amounts, total.value, expected=expected)
+    if not note:
+        return
+    for r, v in zip(doc.rows, new):
+        f = r["amount"]
+        if f.value != v and (f.value is None or f.confidence < 0.995):
+            r["amount"] = f.model_copy(update={"value": v, "repaired": note})
+    if new_total != total.value and total.confidence < 0.995:
+        doc.fields["product_total"] = total.model_copy(update={"value": new_total, "repaired": note})
+
+
+def extract_table2(doc: Document, pages: list[Page]) -> Document:
+    hits = lookup(pages, T2_LABELS)
+    from pipeline.normalize import repair_uscc
+    _set(doc, "name", hits.get("name"), lambda s: squash(s).replace("(", "（").replace(")", "）"))
+    h = hits.get("uscc")
+    code, note = repair_uscc(h.text) if h else (None, None)
+    doc.fields["uscc"] = make_field("uscc", code, h, repaired=note)
+    _set(doc, "established", hits.get("established"), parse_date)
+    _set(doc, "registered_capital_wan", hits.get("registered_capital_wan"), lambda s: wan(s, "万元"))
+    _set(doc, "contact_name", hits.get("contact_name"), squash)
+    _set(doc, "contact_phone", hits.get("contact_phone"), lambda s: re.sub(r"\D", "", nfkc(s)) or None)
+    _set(doc, "address", hits.get("address"), lambda s: squash(s).replace("(", "（").replace(")", "）"))
+    _set(doc, "revenue_2024_wan", hits.get("revenue_2024_wan"), lambda s: wan(s, "万元"))
+    _set(doc, "employees", hits.get("employees"), lambda s: int(parse_number(s)) if parse_number(s) is not None else None)
+    for k in ("product_total", "subsidy", "self_pay"):
+        _set(doc, k, hits.get(k), _num)
+    _set(doc, "nature", _ticked(pages, NATURES))
+    sd = _regex(pages, r"日期[:：](.*)")
+    if sd is not None:
+        d = parse_date(sd.text)
+        doc.fields["sign_date"] = make_field("sign_date", d, sd)
+    else:
+        doc.fields["sign_date"] = make_field("sign_date", None, None)
+    ov = _cell_text(pages, "项目概述") or _block_right_of(pages, "项目概述", r"日期[:：]", r"拟申请|产品明细|^序号")
+    if ov is not None:
+        text = re.split(r"拟申请联合体|序号", squash(ov.text))[0]
+        doc.fields["overview"] = make_field("overview", text or None, ov)
+    else:
+        doc.fields["overview"] = make_field("overview", None, None)
+    doc.rows, _ = _products(pages)
+    _repair_amounts(doc, any(p.ocr for p in pages))
+    return doc
