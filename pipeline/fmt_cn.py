@@ -324,8 +324,13 @@ def fmt_field(name: str, value: Any) -> str:
 
 def fmt_finding_value(value: Any, code: str | None, detail: dict | None = None) -> str:
     """A finding's declared/found value: numbers in the unit of detail['unit'] or the code's usual unit."""
-    unit = (detail or {}).get("unit") or CODE_UNIT.get(code or "")
+    detail = detail or {}
+    unit = detail["unit"] if "unit" in detail else CODE_UNIT.get(code or "")   # detail unit None/"": plain
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and unit:
+        if unit == "%":   # the value is a ratio: 0.85 -> 85.00%
+            return f"{fmt_number(to_decimal(value) * 100)}%"
+        if unit not in ("元", "万元"):
+            return f"{fmt_plain(value)}{unit}"
         return fmt_amount(value, unit)
     if code == "SEAL_WRONG_TYPE" and isinstance(value, str) and value in SEAL_KIND_CN:
         return SEAL_KIND_CN[value]

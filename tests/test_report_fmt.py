@@ -117,6 +117,9 @@ def test_finding_values_use_the_unit_the_code_implies():
     assert cn.fmt_finding_value(10700.0, "LINE_AMOUNT_MISMATCH") == "10,700.00元（1.07万元）"
     assert cn.fmt_finding_value(1000, "CAPITAL_MISMATCH") == "1,000.00万元"
     assert cn.fmt_finding_value(1348.88, "TOTAL_MISMATCH", {"unit": "万元"}) == "1,348.88万元"
+    assert cn.fmt_finding_value(0.85, "SUBSIDY_RATIO_EXCEEDED", {"unit": "%"}) == "85.00%"
+    assert cn.fmt_finding_value(3, "SUBSIDY_RATIO_EXCEEDED", {"unit": None}) == "3"
+    assert cn.fmt_finding_value(1236, "OVERVIEW_TOO_LONG", {"unit": "字"}) == "1236字"
     assert cn.fmt_finding_value("2002-07-22", "ESTABLISHED_MISMATCH") == "2002年7月22日"
     assert cn.fmt_finding_value("finance", "SEAL_WRONG_TYPE") == "财务专用章"
     assert cn.fmt_finding_value(None, "X") == cn.EMPTY
