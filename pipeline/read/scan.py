@@ -19,12 +19,32 @@ def _scale_table(t: Table, f: float) -> Table:
                  cells=[Cell(**{**c.model_dump(), "bbox": s(c.bbox)}) for c in t.cells])
 
 
+FLIP_BELOW = 0.85
+
+
+def read_quality(boxes: list[OcrBox]) -> float:
+    """Character-weighted mean recognition score; 0 when there is next to no text."""
+    n = sum(len(b.text) for b in boxes)
+    if n < 8:
+        return 1.0          # blank or nearly blank: nothing to decide
+    return sum(b.score * len(b.text) for b in boxes) / n
+
+
 def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions) -> tuple[dict, Prepared]:
     """Run prep + OCR + tables on a page image; everything in pixels of the upright frame."""
     t0 = time.perf_counter()
-    prep = prepare(rgb, engine, fix_rotation=options.fix_rotation, fix_skew=options.fix_skew,
+    # 0/90 from line statistics (cheap); 0 vs 180 from the OCR scores themselves: an upright
+    # page reads with high confidence, so only a poorly read page is tried turned around.
+    prep = prepare(rgb, None, fix_rotation=options.fix_rotation, fix_skew=options.fix_skew,
                    red=options.suppress_red)
     boxes = engine.recognize(prep.ocr_image)
+    if options.fix_rotation and read_quality(boxes) < FLIP_BELOW:
+        turned = rotate(prep.ocr_image, 180)
+        boxes2 = engine.recognize(turned)
+        if read_quality(boxes2) > read_quality(boxes) + 0.05:
+            prep = Prepared(upright=rotate(prep.upright, 180), ocr_image=turned,
+                            rotation=(prep.rotation + 180) % 360, skew=prep.skew)
+            boxes = boxes2
     tables = []
     if options.tables:
         from pipeline.tables import find_tables
