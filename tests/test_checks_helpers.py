@@ -143,3 +143,19 @@ def test_low_confidence_is_info_only():
     assert codes(found) == []
     assert [f.code for f in found] == ["OCR_LOW_CONFIDENCE"]
     assert found[0].evidence and found[0].party_uscc == ctx.party("E05").uscc
+
+
+def test_ocr_twin_names_are_one_party():
+    """An OCR'd 表一 that misreads one character makes a twin party with no materials: not a mismatch."""
+    from models.packet import Party
+    ctx = clean_context()
+    t1 = doc(ctx, "application_form", None, "table1")
+    t1.ocr = True
+    misread = "江门市第7号五金制晶有限公司"
+    t1.rows[6]["name"] = t1.rows[6]["name"].model_copy(update={"value": misread})
+    ctx.parties.append(Party(key="E11", role="enterprise", name=misread, listed_in_table1=True))
+    assert codes(run_checks(ctx)) == []
+    t1.ocr = False   # on a text layer the same difference is a real mismatch
+    t1.rows[6]["name"] = t1.rows[6]["name"].model_copy(update={
+        "evidence": t1.rows[6]["name"].evidence.model_copy(update={"engine": "pdfplumber"})})
+    assert "PARTY_LIST_MISMATCH" in codes(run_checks(ctx))

@@ -7,7 +7,7 @@ import re
 from models.packet import Party, ReviewContext
 from models.provenance import DocKind
 from models.report import FindingOut
-from pipeline.checks.base import (Findings, add_years, application_date, cover, ffield, fmt_date, norm_name,
+from pipeline.checks.base import (Findings, add_years, edit_distance, application_date, cover, ffield, fmt_date, norm_name,
                                   own_doc, party_anchor, rval, rules_of, similarity, squash, table1, th, to_date)
 from pipeline.checks.completeness import orphan_parties
 from pipeline.checks.uscc import compact, is_valid, region
@@ -129,9 +129,23 @@ def _t1_names(ctx: ReviewContext, role: str) -> list[tuple[str, object]]:
     return out
 
 
-def _listed(name: str, listed: list[str]) -> bool:
+def _listed(name: str, listed: list[str], fuzzy: bool = True) -> bool:
+    """Named in the list: exactly, or (OCR'd forms) one entry within two characters / 90 % similar."""
     n = norm_name(name)
-    return n in listed or sum(1 for x in listed if similarity(x, n) >= 0.9) == 1
+    if n in listed:
+        return True
+    if not fuzzy:
+        return False
+    return sum(1 for x in listed if similarity(x, n) >= 0.9 or (len(n) >= 8 and edit_distance(x, n) <= 2)) == 1
+
+
+def _ocr_form(ctx: ReviewContext) -> bool:
+    """Names on an OCR'd 表一 may be a character or two off; on a text layer they must match exactly."""
+    t1 = table1(ctx)
+    if t1 is None:
+        return True
+    engines = {r["name"].evidence.engine for r in t1.rows if r.get("name") is not None and r["name"].evidence}
+    return t1.ocr or any(e != "pdfplumber" for e in engines)
 
 
 def _consortium(ctx: ReviewContext, out: Findings) -> None:
@@ -162,11 +176,14 @@ def _party_list(ctx: ReviewContext, out: Findings) -> None:
     listed = [n for n, _ in ents]
     others = {norm_name(p.name) for p in ctx.parties if p.role in ("lead", "provider")}
     orphans = orphan_parties(ctx)
+    fuzzy = _ocr_form(ctx)
+    with_docs = [norm_name(p.name) for p in ctx.parties if p.role == "enterprise" and p.key not in orphans]
     for party in ctx.parties:
         if party.role != "enterprise" or norm_name(party.name) in others:
             continue
-        in_t1 = _listed(party.name, listed)
-        if party.key in orphans and in_t1:
+        in_t1 = _listed(party.name, listed, fuzzy)
+        twin = fuzzy and party.key in orphans and _listed(party.name, with_docs, True)
+        if party.key in orphans and in_t1 and not twin:
             out.add("PARTY_LIST_MISMATCH", party, [], f"表一所列工业企业“{party.name}”无表二、营业执照及承诺函等材料",
                     declared=party.name, found=None, detail={"missing_in": ["table2", "business_license",
                                                                             "commitment_letter"]},
@@ -185,8 +202,9 @@ def _party_list(ctx: ReviewContext, out: Findings) -> None:
 def _unmatched_rows(ctx: ReviewContext, out: Findings, ents: list) -> None:
     """表一 enterprises that no party (表二, licence, letter) answers to."""
     names = [norm_name(p.name) for p in ctx.parties]
+    fuzzy = _ocr_form(ctx)
     for n, row in ents:
-        if not _listed(n, names):
+        if not _listed(n, names, fuzzy):
             f = row.get("name")
             out.add("PARTY_LIST_MISMATCH", None, [f], f"表一所列工业企业“{f.value}”无对应的表二、营业执照及承诺函",
                     declared=f.value, found=None, detail={"name": f.value, "missing_in": ["table2", "business_license",
