@@ -126,6 +126,7 @@ class FindingOut(_Open):
     message: str
     detail: dict[str, Any] = PField(default_factory=dict)
     evidence: list[EvidenceOut] = PField(default_factory=list)
+    crop: str | None = None                # crop of the finding's own region, relative to the report folder
 
 
 class ReportModel(_Open):
