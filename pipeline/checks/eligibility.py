@@ -136,7 +136,12 @@ def _listed(name: str, listed: list[str], fuzzy: bool = True) -> bool:
         return True
     if not fuzzy:
         return False
-    return sum(1 for x in listed if similarity(x, n) >= 0.9 or (len(n) >= 8 and edit_distance(x, n) <= 2)) == 1
+    if not listed:
+        return False
+    dist = sorted(edit_distance(x, n) for x in listed)
+    if len(n) >= 8 and dist[0] <= 2 and (len(dist) == 1 or dist[1] > dist[0]):
+        return True   # one closest entry, a character or two off
+    return sum(1 for x in listed if similarity(x, n) >= 0.9) == 1
 
 
 def _ocr_form(ctx: ReviewContext) -> bool:
@@ -181,8 +186,10 @@ def _party_list(ctx: ReviewContext, out: Findings) -> None:
     for party in ctx.parties:
         if party.role != "enterprise" or norm_name(party.name) in others:
             continue
-        in_t1 = _listed(party.name, listed, fuzzy)
-        twin = fuzzy and party.key in orphans and _listed(party.name, with_docs, True)
+        taken = {norm_name(p.name) for p in ctx.parties if p.key != party.key and p.key not in orphans}
+        in_t1 = _listed(party.name, [n for n in listed if n not in taken] or listed, fuzzy) \
+            if norm_name(party.name) not in listed else True
+        twin = fuzzy and party.key in orphans and _listed(party.name, [n for n in with_docs if n not in listed], True)
         if party.key in orphans and in_t1 and not twin:
             out.add("PARTY_LIST_MISMATCH", party, [], f"表一所列工业企业“{party.name}”无表二、营业执照及承诺函等材料",
                     declared=party.name, found=None, detail={"missing_in": ["table2", "business_license",
