@@ -100,6 +100,7 @@ class RulePack(_Open):
     saas: Keywords
     services: Keywords
     legal_person: LegalPerson
+    eligibility_roles: list[str] = Field(default_factory=lambda: ["enterprise"])
     kpis: list[str] = Field(default_factory=list)
     audit_opinions: dict[str, list[str]] = Field(default_factory=dict)
     duplicates: dict[str, Any] = Field(default_factory=dict)

@@ -37,6 +37,14 @@ def m_field_empty(ctx):
     setf(_t2(ctx), "revenue_2024_wan", None, raw="")
 
 
+def m_period_blank(ctx):
+    t1 = doc(ctx, "application_form", None, "table1")
+    ev = t1.fields["project_start"].evidence
+    for k in ("project_start", "project_end"):
+        setf(t1, k, None, raw="年   月   日至   年   月   日")
+        t1.fields[k].evidence = ev
+
+
 def m_sign_date(ctx):
     setf(doc(ctx, "commitment_letter", "E05"), "sign_date", None, raw="签署日期：")
 
@@ -280,6 +288,7 @@ CASES = [
     ("DOC_MISSING", "E04", m_doc_missing),
     ("DOC_UNREADABLE", None, m_doc_unreadable),
     ("FIELD_EMPTY", "E03", m_field_empty),
+    ("FIELD_EMPTY", None, m_period_blank),
     ("SIGN_DATE_MISSING", "E05", m_sign_date),
     ("USCC_INVALID", "E03", m_uscc_invalid),
     ("USCC_INVALID", "E03", m_uscc_invalid_unrepaired),
@@ -345,6 +354,8 @@ def test_code_fires_on_its_defect(code, key, mutate):
     assert hits, f"{code} not produced; got {[(f.code, f.message) for f in found]}"
     want_uscc = ctx.party(key).uscc if key else None
     assert any(f.party_uscc == want_uscc for f in hits), [(f.party_uscc, f.message) for f in hits]
+    if mutate is m_period_blank:
+        assert len(hits) == 1 and hits[0].detail["fields"] == ["project_start", "project_end"]
     for f in found:
         assert f.evidence, f"{f.code} has no evidence"
         assert f.message and re.search(r"[\u4e00-\u9fff]", f.message)

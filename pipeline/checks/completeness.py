@@ -117,15 +117,22 @@ def _empty_fields(ctx: ReviewContext, out: Findings) -> None:
             continue
         party = _doc_party(ctx, doc)
         where = KIND_CN.get(doc.section or "", KIND_CN.get(doc.kind.value, doc.kind.value))
+        blanks: dict[tuple, list[tuple[str, str]]] = {}
         for key, fields in rules.get("required_fields", {}).items():
             if not _matches(doc, key):
                 continue
             for name, label in fields.items():
                 f = doc.fields.get(name)
                 if is_blank(f):
-                    out.add("FIELD_EMPTY", party, [f], f"{where}“{label}”未填写",
-                            declared=None, found=None, detail={"field": name, "label": label, "doc_kind": doc.kind.value,
-                                                               "section": doc.section}, docs=[doc])
+                    e = f.evidence
+                    blanks.setdefault((e.file, e.page, e.bbox), []).append((name, label))
+        for names in blanks.values():  # one finding per blank cell (起止时间 holds two fields)
+            flds = [doc.fields[n] for n, _ in names]
+            labels = "、".join(dict.fromkeys(l for _, l in names))
+            out.add("FIELD_EMPTY", party, flds[:1], f"{where}“{labels}”未填写",
+                    declared=None, found=None,
+                    detail={"field": names[0][0], "fields": [n for n, _ in names], "label": labels,
+                            "doc_kind": doc.kind.value, "section": doc.section}, docs=[doc])
         for key, spec in rules.get("sign_dates", {}).items():
             if not _matches(doc, key):
                 continue

@@ -220,8 +220,9 @@ def _unmatched_rows(ctx: ReviewContext, out: Findings, ents: list) -> None:
 
 def check_eligibility(ctx: ReviewContext) -> list[FindingOut]:
     out = Findings(ctx)
+    roles = set(rules_of(ctx).get("eligibility_roles") or ELIGIBLE_ROLES)
     for party in ctx.parties:
-        if party.role in ELIGIBLE_ROLES:
+        if party.role in roles:
             _jiangmen(ctx, out, party)
             _too_young(ctx, out, party)
             _independent(ctx, out, party)
