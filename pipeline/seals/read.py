@@ -1,0 +1,196 @@
+"""Read a seal: unwarp its ring with a polar transform and OCR the strip; read the
+horizontal text under the star for the kind (财务专用章 …); tell a 与原件一致 stamp.
+
+All OCR goes through the shared engine interface (pipeline.ocr.base.OcrEngine.recognize_lines).
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+import cv2
+import numpy as np
+
+from pipeline.seals.detect import Candidate
+
+R0 = 160                    # the seal is resampled to a circle of this radius (pixels)
+TEXT_BAND = (0.58, 0.95)    # the name on the ring lies between these fractions of the radius
+GAP_BAND = (0.68, 0.90)     # where the gap after the name is looked for (inner code numbers excluded)
+N_ANGLES = 1440             # angular samples of the polar image
+
+KIND_WORDS = {               # horizontal text under the star -> kind
+    "finance": ("财务", "务专", "财"),
+    "contract": ("合同", "同专"),
+    "invoice": ("发票", "票专", "票"),
+}
+AUTHORITY_RE = re.compile(r"(市场监督|监督管理|管理局|工商行政|行政管理|市场监管)")
+COPY_RE = re.compile(r"(原件|一致|相符|复印)")
+
+
+def ink_image(rgb: np.ndarray) -> np.ndarray:
+    """Seal ink dark on white, black print removed: 3-channel uint8 for the recogniser.
+
+    Redness (r - max(g, b)) is stretched so the crop's strongest red is black; black and grey
+    print have no redness and vanish, which keeps a seal over printed text legible."""
+    r = rgb[..., 0].astype(np.float32)
+    gb = np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.float32)
+    red = np.clip(r - gb, 0, None)
+    top = float(np.percentile(red[red > 8], 95)) if (red > 8).sum() > 50 else 60.0
+    ink = np.clip(red / max(top * 0.8, 20.0), 0, 1)
+    gray = (255 * (1 - ink)).astype(np.uint8)
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
+
+
+def normalise(rgb: np.ndarray, c: Candidate) -> np.ndarray:
+    """The seal resampled so its outline is a circle of radius R0 centred in a (2.1 R0)² image,
+    as ink-on-white. Ovals are stretched to a circle along their axes."""
+    size = int(2.1 * R0)
+    ang = math.radians(c.angle)
+    ca, sa = math.cos(ang), math.sin(ang)
+    # map destination (circle) -> source (ellipse): p_src = C + R(ang) @ diag(ax, ay)/R0 @ (p_dst - c0)
+    m = np.array([[ca, -sa], [sa, ca]]) @ np.diag([c.ax / R0, c.ay / R0])
+    c0 = np.array([size / 2, size / 2])
+    t = np.array([c.cx, c.cy]) - m @ c0
+    inv = np.c_[m, t].astype(np.float32)
+    warped = cv2.warpAffine(rgb, inv, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                            borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+    return ink_image(warped)
+
+
+def _gap_centers(density: np.ndarray, n_best: int = 2) -> list[int]:
+    """Middles of the longest quiet runs around the circle (where the ring text ends), longest first."""
+    n = len(density)
+    k = max(3, n // 36)
+    sm = np.convolve(np.r_[density[-k:], density, density[:k]], np.ones(2 * k + 1) / (2 * k + 1), "same")[k:-k]
+    thr = max(0.02, 0.35 * float(np.median(sm)))
+    low = sm <= thr
+    if low.all() or not low.any():
+        return [int(np.argmin(sm))]
+    start = int(np.argmin(low))          # a position that is not low
+    runs: list[tuple[int, int]] = []     # (length, start)
+    run, run_start = 0, 0
+    for i in range(n + 1):
+        j = (start + i) % n
+        if i < n and low[j]:
+            if run == 0:
+                run_start = j
+            run += 1
+        elif run:
+            runs.append((run, run_start))
+            run = 0
+    runs.sort(reverse=True)
+    return [(st + ln // 2) % n for ln, st in runs[:n_best]]
+
+
+def ring_strips(norm: np.ndarray, band: tuple[float, float] = TEXT_BAND) -> list[tuple[np.ndarray, float]]:
+    """The ring text as one horizontal line (outer edge up, reading clockwise), starting at each
+    of the two likeliest gaps, with the gap angle (degrees, image coordinates)."""
+    size = norm.shape[0]
+    gray = cv2.cvtColor(norm, cv2.COLOR_RGB2GRAY)
+    polar = cv2.warpPolar(gray, (R0, N_ANGLES), (size / 2, size / 2), R0,
+                          cv2.WARP_POLAR_LINEAR | cv2.INTER_LINEAR)      # rows: angle, cols: radius
+    r0, r1 = int(band[0] * R0), int(band[1] * R0)
+    ring = polar[:, r0:r1]
+    g0, g1 = int(GAP_BAND[0] * R0), int(GAP_BAND[1] * R0)
+    density = (polar[:, g0:g1] < 128).mean(axis=1)
+    return [(_strip_at(ring, density, g, band), g * 360.0 / N_ANGLES) for g in _gap_centers(density)]
+
+
+def _strip_at(ring: np.ndarray, density: np.ndarray, g: int, band: tuple[float, float]) -> np.ndarray:
+    ring = np.roll(ring, -g, axis=0)                 # start at the gap
+    dens = np.roll(density, -g)
+    on = np.where(np.convolve(dens > 0.03, np.ones(9), "same") > 0)[0]
+    if len(on):
+        a, b = max(0, on[0] - 12), min(N_ANGLES, on[-1] + 12)
+        ring = ring[a:b]
+    strip = cv2.flip(ring.T, 0)                      # x: angle (clockwise), y: radius, outer up
+    # arc length at mid-band vs radial height: scale x so characters keep their aspect
+    mid = (band[0] + band[1]) / 2 * R0
+    width = max(8, int(strip.shape[1] * (2 * math.pi * mid / N_ANGLES)))
+    strip = cv2.resize(strip, (width, strip.shape[0]), interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(strip, cv2.COLOR_GRAY2RGB)
+
+
+def upright(norm: np.ndarray, gap_deg: float) -> np.ndarray:
+    """Turn the normalised seal so the ring gap (the bottom of the seal) is at the bottom."""
+    size = norm.shape[0]
+    rot = cv2.getRotationMatrix2D((size / 2, size / 2), gap_deg - 90.0, 1.0)
+    return cv2.warpAffine(norm, rot, (size, size), borderValue=(255, 255, 255))
+
+
+def center_lines(up: np.ndarray) -> list[np.ndarray]:
+    """Horizontal text areas inside an upright seal: under the star, and the middle line."""
+    c = up.shape[0] / 2
+    boxes = [(-0.62, 0.14, 0.62, 0.62), (-0.72, -0.18, 0.72, 0.22)]
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        crop = up[int(c + y0 * R0):int(c + y1 * R0), int(c + x0 * R0):int(c + x1 * R0)]
+        out.append(_tight(crop))
+    return out
+
+
+def _tight(crop: np.ndarray, pad: int = 6) -> np.ndarray:
+    """Crop to the dark marks (the text line) with a little margin."""
+    g = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) < 128
+    rows, cols = np.where(g.any(1))[0], np.where(g.any(0))[0]
+    if not len(rows):
+        return crop
+    y0, y1 = max(0, rows[0] - pad), min(crop.shape[0], rows[-1] + pad + 1)
+    x0, x1 = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
+    return crop[y0:y1, x0:x1]
+
+
+def clean_text(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s or "")
+    return re.sub(r"[\s·.,，。:：;；'\"`~_\-—|/\\★☆*]+", "", s)
+
+
+def kind_of(kind_text: str, ring_text: str) -> str:
+    """company | finance | contract | invoice | authority from what was read."""
+    if AUTHORITY_RE.search(ring_text or ""):
+        return "authority"
+    t = clean_text(kind_text)
+    for kind, words in KIND_WORDS.items():
+        if any(w in t for w in words[:2]):
+            return kind
+    if "专用" in t or t.endswith("章"):
+        for kind, words in KIND_WORDS.items():
+            if any(w in t for w in words[2:]):
+                return kind
+    return "company"
+
+
+def read_round(rgb: np.ndarray, c: Candidate, engine) -> dict:
+    """Ring text, its confidence, the kind and the horizontal kind text of a round/oval seal."""
+    norm = normalise(rgb, c)
+    strips = ring_strips(norm)
+    res = engine.recognize_lines([s for s, _ in strips])
+    # the better reading wins; a reading that starts or ends with code digits is a wrong start
+    scored = [(s - 0.15 * bool(re.match(r"^\d|.*\d$", clean_text(t))), i) for i, (t, s) in enumerate(res)]
+    best = max(scored)[1]
+    text, conf = clean_text(res[best][0]), float(res[best][1])
+    up = upright(norm, strips[best][1])
+    kind_text = ""
+    for t, s in engine.recognize_lines(center_lines(up)):
+        t = clean_text(t)
+        if s >= 0.5 and ("专用" in t or "章" in t or any(w in t for ws in KIND_WORDS.values() for w in ws[:2])):
+            kind_text = t
+            break
+    return {"text": text or None, "text_confidence": conf, "kind_text": kind_text or None,
+            "kind": kind_of(kind_text, text)}
+
+
+def read_rect(rgb: np.ndarray, c: Candidate, engine) -> dict:
+    """Text of a rectangular stamp (a 与原件一致 stamp is marked as such)."""
+    w, h = c.ax * 2, c.ay * 2
+    rot = cv2.getRotationMatrix2D((c.cx, c.cy), c.angle, 1.0)
+    rot[:, 2] += np.array([w / 2 - c.cx, h / 2 - c.cy])
+    crop = cv2.warpAffine(rgb, rot, (int(w), int(h)), borderValue=(255, 255, 255))
+    crops = [ink_image(crop)]
+    if crop.shape[0] > crop.shape[1]:
+        crops = [np.ascontiguousarray(np.rot90(crops[0]))]
+    t, s = engine.recognize_lines(crops)[0]
+    t = clean_text(t)
+    return {"text": t or None, "text_confidence": float(s), "kind_text": None,
+            "is_copy_stamp": bool(COPY_RE.search(t)), "kind": "unknown"}
