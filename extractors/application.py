@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from extractors.base import (Hit, find_text, joined_text, lookup, make_field, nfkc, row_hit, visual_rows)
+from extractors.grid import rows_from_lines, rows_from_table
 from extractors.vocab import CHAINS, NATURES
 from models.provenance import Document, Field, Page, Table, TextLine
 from pipeline.normalize import find_dates, parse_date, parse_number, repair_total, squash, wan
@@ -210,82 +211,11 @@ def _qty(s: str) -> float | None:
 
 
 def _products_from_table(page: Page, t: Table) -> list[dict[str, Hit]] | None:
-    header = next((r for r in t.rows() if any("产品名称" in squash(c.text) for c in r)), None)
-    if header is None:
-        return None
-    cols: dict[str, int] = {}
-    for c in header:
-        txt = squash(c.text)
-        for k, lab in COLS.items():
-            if lab in txt and k not in cols:
-                cols[k] = c.col
-    out = []
-    for r in t.rows():
-        if r[0].row <= header[0].row:
-            continue
-        first = squash(r[0].text)
-        if not re.fullmatch(r"\d{1,2}", first):
-            if "总金额" in first or "合计" in first:
-                break
-            continue
-        row = {}
-        for k, col in cols.items():
-            c = t.cell(r[0].row, col)
-            if c is not None:
-                row[k] = Hit(c.text.strip(), page, c.bbox, c.confidence, t.engine)
-        out.append(row)
-    return out
+    return rows_from_table(page, t, COLS, r"总金额|合计")
 
 
 def _products_from_lines(page: Page) -> list[dict[str, Hit]]:
-    """OCR page without a table: columns from the header boxes, rows anchored on the 序号 digits."""
-    lines = page.lines
-    heads = {}
-    for k, lab in COLS.items():
-        cand = [l for l in lines if lab in squash(l.text) and len(squash(l.text)) <= len(lab) + 4]
-        if cand:
-            heads[k] = cand[0]
-    if "seq" not in heads or "name" not in heads:
-        return []
-    top = max(h.bbox[3] for h in heads.values())
-    end = next((l.bbox[1] for l in sorted(lines, key=lambda l: l.bbox[1])
-                if l.bbox[1] > top and re.search(r"产品总金额|合计", squash(l.text))), page.height)
-    centers = {k: (h.bbox[0] + h.bbox[2]) / 2 for k, h in heads.items()}
-    # scan skew: header boxes lie on one row, so their centres give the slope
-    hx = [centers[k] for k in heads]
-    hy = [(h.bbox[1] + h.bbox[3]) / 2 for h in heads.values()]
-    mx, my = sum(hx) / len(hx), sum(hy) / len(hy)
-    var = sum((x - mx) ** 2 for x in hx)
-    slope = sum((x - mx) * (y - my) for x, y in zip(hx, hy)) / var if var > 0 else 0.0
-    slope = slope if abs(slope) < 0.08 else 0.0
-    x_seq = centers["seq"]
-    body = [l for l in lines if top - 2 < (l.bbox[1] + l.bbox[3]) / 2 < end]
-
-    def col_of(l: TextLine) -> str:
-        cx = (l.bbox[0] + l.bbox[2]) / 2
-        keys = [k for k in centers if k != "seq" or re.fullmatch(r"\d{1,2}", squash(l.text))]
-        return min(keys, key=lambda k: abs(centers[k] - cx))
-
-    anchors = sorted([l for l in body if col_of(l) == "seq" and re.fullmatch(r"\d{1,2}", squash(l.text))],
-                     key=lambda l: l.bbox[1])
-    if not anchors:
-        return []
-    groups: list[dict[str, list[TextLine]]] = [{"seq": [a]} for a in anchors]
-    for l in body:
-        if l in anchors:
-            continue
-        cy = (l.bbox[1] + l.bbox[3]) / 2 - slope * ((l.bbox[0] + l.bbox[2]) / 2 - x_seq)
-        starts = [j for j, a in enumerate(anchors) if a.bbox[1] - 0.5 * (a.bbox[3] - a.bbox[1]) <= cy]
-        i = starts[-1] if starts else 0
-        groups[i].setdefault(col_of(l), []).append(l)
-    out = []
-    for g in groups:
-        row = {}
-        for k, ls in g.items():
-            ls.sort(key=lambda l: (l.bbox[1], l.bbox[0]))
-            row[k] = row_hit(page, ls, sep="")
-        out.append(row)
-    return out
+    return rows_from_lines(page, COLS, r"产品总金额|合计")
 
 
 def _products(pages: list[Page]) -> tuple[list[dict[str, Field]], list[Hit | None]]:
