@@ -9,6 +9,7 @@ Runs locally with no server set up (Prefect's ephemeral mode). A batch fans out 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from prefect import flow, task
@@ -69,13 +70,19 @@ def review_packet_flow(source: str, out_dir: str, options: rv.ReviewOptions | No
 def _review_packet(packet: Packet, out_dir: str, options: rv.ReviewOptions) -> ReportModel:
     futures = read_task.map(packet.files, options=options)
     pages: list[Page] = []
-    problems: list[FileProblem] = []
+    problems: list[FileProblem] = list(getattr(packet, "problems", []))
     for got in (f.result() for f in futures):
         (problems.append(got) if isinstance(got, FileProblem) else pages.extend(got))
     docs = classify_task(pages)
     by_ref = {p.ref: p for p in pages}
-    docs = [f.result() for f in [extract_task.submit(d, rv.pages_of(d, by_ref)) for d in docs]]
-    return check_and_report_task(packet, pages, docs, problems, out_dir, options)
+    extracted = [extract_task.submit(d, rv.pages_of(d, by_ref)) for d in docs]
+    docs = [f.result() for f in extracted]
+    report = check_and_report_task(packet, pages, docs, problems, out_dir, options)
+    cached = lambda fs: sum(f.state.name == "Cached" for f in fs)  # noqa: E731
+    (Path(out_dir) / "run.json").write_text(json.dumps({
+        "read_tasks": len(futures), "read_cached": cached(futures),
+        "extract_tasks": len(extracted), "extract_cached": cached(extracted)}), encoding="utf-8")
+    return report
 
 
 @task(retries=TRANSIENT, retry_delay_seconds=2)
