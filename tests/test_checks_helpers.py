@@ -159,3 +159,48 @@ def test_ocr_twin_names_are_one_party():
     t1.rows[6]["name"] = t1.rows[6]["name"].model_copy(update={
         "evidence": t1.rows[6]["name"].evidence.model_copy(update={"engine": "pdfplumber"})})
     assert "PARTY_LIST_MISMATCH" in codes(run_checks(ctx))
+
+
+def _licence_image(path, seed: int, noise: int = 0):
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(seed)
+    img = np.full((600, 850, 3), 235, np.uint8)
+    for _ in range(40):  # dark blocks standing in for text and emblem
+        y, x = rng.integers(0, 560), rng.integers(0, 800)
+        img[y:y + rng.integers(8, 40), x:x + rng.integers(20, 200)] = rng.integers(0, 120)
+    if noise:
+        img = np.clip(img.astype(int) + np.random.default_rng(99).integers(-noise, noise, img.shape), 0, 255)
+    Image.fromarray(img.astype(np.uint8)).save(path)
+
+
+def _with_images(ctx, tmp_path, images: dict[str, str]):
+    from models.packet import StoredFile
+    for key, src in images.items():
+        lic = doc(ctx, "business_license", key)
+        sf = next(f for f in ctx.packet.files if f.path == lic.file)
+        ctx.packet.files[ctx.packet.files.index(sf)] = sf.model_copy(update={"blob": str(src),
+                                                                             "media_type": "image/png"})
+
+
+def test_duplicate_licence_image_near_identical(tmp_path):
+    a, a2, b = tmp_path / "a.png", tmp_path / "a2.png", tmp_path / "b.png"
+    _licence_image(a, 1)
+    _licence_image(a2, 1, noise=6)      # the same licence, re-scanned with noise
+    _licence_image(b, 2)
+    ctx = clean_context()
+    _with_images(ctx, tmp_path, {"E02": a, "E05": a2, "E06": b})
+    found = [f for f in run_checks(ctx) if f.code == "DUPLICATE_DOCUMENT"]
+    assert len(found) == 1
+    assert sorted(found[0].detail["parties"]) == sorted([ctx.party("E02").uscc, ctx.party("E05").uscc])
+    assert "dhash" in found[0].detail["how"] and len(found[0].evidence) == 2
+
+
+def test_distinct_licence_images_are_not_duplicates(tmp_path):
+    paths = []
+    for i in range(4):
+        paths.append(tmp_path / f"l{i}.png")
+        _licence_image(paths[-1], 10 + i)
+    ctx = clean_context()
+    _with_images(ctx, tmp_path, {k: p for k, p in zip(["E01", "E02", "E03", "E04"], paths)})
+    assert codes(run_checks(ctx)) == []

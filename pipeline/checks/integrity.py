@@ -127,7 +127,7 @@ def _duplicates(ctx: ReviewContext, out: Findings) -> None:
                     hit(p, q, "file_sha256", d.kind, [doc_ev(d), doc_ev(e)])
                 seen_file.setdefault(sha, (p, d))
             page = ctx.page(file, idx)
-            if page is not None and page.image_sha256:
+            if page is not None and page.image_sha256 and len(page.text.strip()) >= 20:  # blank backs match
                 prev = seen_img.get(page.image_sha256)
                 if prev and prev[0].key != p.key:
                     hit(p, prev[0], "image_sha256", d.kind, [EvidenceOut(file=file, page=idx),

@@ -1,0 +1,297 @@
+"""盖章: SEAL_MISSING, SEAL_NAME_MISMATCH, SEAL_WRONG_TYPE, STRADDLE_SEAL_MISSING.
+
+Seal places come from the rule pack (`seals.required`): a document (and 申报书 section), the party
+that must stamp there, and the anchor text (牵头单位（盖章） …) near which the seal stands. For each
+place the seal standing there is chosen (by name, then by nearness to the anchor); its text is
+compared with ALL party names: the best match wins, so another member's seal is a mismatch.
+When the reading is unsure the check abstains with OCR_LOW_CONFIDENCE instead of an error.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from models.packet import Party, ReviewContext
+from models.provenance import DocKind, Document, Page, Seal
+from models.report import EvidenceOut, FindingOut
+from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similarity
+
+DEFAULTS = {
+    "required": [
+        {"slot": "cover", "doc": "application_form", "section": "cover", "party": "lead", "anchor": "牵头单位（盖章）"},
+        {"slot": "table1_provider", "doc": "application_form", "section": "table1", "party": "each_provider",
+         "anchor": "服务商"},
+        {"slot": "table2", "doc": "application_form", "section": "table2", "party": "section_party",
+         "anchor": "单位盖章"},
+        {"slot": "commit", "doc": "commitment_letter", "party": "doc_party", "anchor": "承诺方（盖章）"},
+        {"slot": "license", "doc": "business_license", "party": "doc_party", "anchor": None},
+    ],
+    "special_kinds": ["finance", "contract", "invoice"],
+    "straddle": {"doc": "application_form", "when": "scanned", "min_pages": 2},
+    "min_text_confidence": 0.80,     # below: the seal text is not used for a claim
+    "mismatch_confidence": 0.90,     # a name mismatch is claimed only from a reading this sure
+    "subst_confidence": 0.97,        # ... and a one-character 字号 change only from this sure a reading
+}
+KIND_CN_SEAL = {"company": "公章", "finance": "财务专用章", "contract": "合同专用章", "invoice": "发票专用章",
+                "authority": "登记机关印章", "unknown": "印章"}
+NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|监督管理|管理局|工商行政|行政管理)")
+PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
+SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
+
+
+@dataclass
+class Match:
+    party: Party | None
+    score: float
+    own: float
+
+
+def _cfg(ctx: ReviewContext) -> dict:
+    got = (rules_of(ctx) or {}).get("seals") or {}
+    return {**DEFAULTS, **{k: v for k, v in got.items() if v is not None}}
+
+
+def _norm(s: str | None) -> str:
+    return norm_name(s or "")
+
+
+def name_score(text: str, name: str) -> float:
+    """How well a seal reading names a party: 1.0 equal; a reading missing a few characters at its
+    ends (a cut or covered ring start) scores like a near match, not like another name."""
+    t, n = _norm(text), _norm(name)
+    if not t or not n:
+        return 0.0
+    if t == n:
+        return 1.0
+    s = similarity(t, n)
+    if len(t) >= 0.6 * len(n) and t in n:
+        s = max(s, 0.9 + 0.1 * len(t) / len(n) - 0.01)
+    return s
+
+
+def best_party(text: str | None, parties: list[Party], own: Party | None) -> Match:
+    scores = [(name_score(text or "", p.name), p) for p in parties]
+    own_score = name_score(text or "", own.name) if own else 0.0
+    if not scores:
+        return Match(None, 0.0, own_score)
+    s, p = max(scores, key=lambda x: (x[0], x[1] is own))
+    return Match(p, s, own_score)
+
+
+def core_substitution(text: str, name: str) -> bool:
+    """The reading differs from the name by a changed character in the 字号 (the part after the
+    place names and before the company form), e.g. 昌豪 → 昌毫."""
+    t, n = _norm(text), _norm(name)
+    if len(t) != len(n) or t == n:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(t, n)) if a != b]
+    if len(diff) != 1:
+        return False
+    start = PLACE_RE.match(n).end() if PLACE_RE.match(n) else 0
+    m = SUFFIX_RE.search(n)
+    end = m.start() if m else len(n)
+    return start <= diff[0] < min(end, start + 4)
+
+
+# ------------------------------------------------------------------ places
+def _party_of_doc(ctx: ReviewContext, doc: Document) -> Party | None:
+    if doc.party_key and ctx.party(doc.party_key):
+        return ctx.party(doc.party_key)
+    for p in ctx.parties:
+        if doc.party_uscc and p.uscc == doc.party_uscc:
+            return p
+    name = doc.party_name or doc.value("name")
+    if name:
+        for p in ctx.parties:
+            if _norm(p.name) == _norm(name):
+                return p
+    return None
+
+
+def _docs(ctx: ReviewContext, req: dict) -> list[Document]:
+    try:
+        kind = DocKind(req.get("doc"))
+    except ValueError:
+        return []
+    return ctx.docs_of_kind(kind, req.get("section"))
+
+
+def _pages(ctx: ReviewContext, doc: Document) -> list[Page]:
+    return [p for p in (ctx.page(f, i) for f, i in doc.pages) if p is not None]
+
+
+def _candidates(pages: list[Page]) -> list[Seal]:
+    """Seals that can stand at a place: whole seals, not copy stamps, not the registration
+    authority's or an auditor's seal."""
+    out = []
+    for pg in pages:
+        for s in pg.seals:
+            if s.edge or s.is_copy_stamp or s.kind.value == "authority":
+                continue
+            if s.text and NOT_PARTY_RE.search(_norm(s.text)):
+                continue
+            out.append(s)
+    return out
+
+
+def _anchor_line(pages: list[Page], anchor: str | None):
+    if not anchor:
+        return None
+    a = _norm(anchor)
+    short = re.sub(r"[()（）]", "", a)
+    for pg in pages:
+        for ln in pg.lines:
+            t = re.sub(r"[()（）]", "", _norm(ln.text))
+            if a and (a in _norm(ln.text) or (short and short in t)):
+                return pg, ln
+    return None
+
+
+def _dist(seal: Seal, anchor) -> float:
+    if anchor is None:
+        return 0.0
+    pg, ln = anchor
+    if (seal.file, seal.page) != (pg.file, pg.index):
+        return 1e6
+    sx, sy = (seal.bbox[0] + seal.bbox[2]) / 2, (seal.bbox[1] + seal.bbox[3]) / 2
+    lx, ly = (ln.bbox[0] + ln.bbox[2]) / 2, (ln.bbox[1] + ln.bbox[3]) / 2
+    return ((sx - lx) ** 2 + (sy - ly) ** 2) ** 0.5
+
+
+def _seal_ev(s: Seal, label: str) -> EvidenceOut:
+    return EvidenceOut(file=s.file, page=s.page, bbox=s.bbox, text=s.text or label, engine=s.engine,
+                       confidence=s.text_confidence if s.text_confidence is not None else s.confidence)
+
+
+def _place_ev(doc: Document, pages: list[Page], anchor) -> EvidenceOut:
+    if anchor is not None:
+        pg, ln = anchor
+        x0, y0, x1, y1 = ln.bbox
+        return EvidenceOut(file=pg.file, page=pg.index, bbox=(x0, y0 - 40, x1 + 120, y1 + 60),
+                           text=ln.text, engine=ln.engine, confidence=ln.confidence)
+    f, i = doc.pages[0]
+    pg = pages[0] if pages else None
+    return EvidenceOut(file=f, page=i, bbox=(0, 0, pg.width, pg.height) if pg else None,
+                       text=KIND_CN.get(doc.section or "", KIND_CN.get(doc.kind.value, "")))
+
+
+# ------------------------------------------------------------------ the checks
+def check_seals(ctx: ReviewContext) -> list[FindingOut]:
+    cfg = _cfg(ctx)
+    out = Findings(ctx)
+    if not any(p.seals for p in ctx.pages.values()):
+        return []      # seal detection did not run (or found nothing anywhere): no claim either way
+    for req in cfg["required"]:
+        for doc in _docs(ctx, req):
+            _check_place(ctx, cfg, req, doc, out)
+    _check_straddle(ctx, cfg, out)
+    return out.items
+
+
+def _check_place(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, out: Findings) -> None:
+    pages = _pages(ctx, doc)
+    if not pages or any(p.error for p in pages):
+        return
+    who = req.get("party")
+    if who == "lead":
+        parties = [p for p in ctx.parties if p.role == "lead"][:1]
+    elif who == "each_provider":
+        parties = [p for p in ctx.parties if p.role == "provider"]
+    else:
+        p = _party_of_doc(ctx, doc)
+        parties = [p] if p else [None]
+    if not parties:
+        return
+    anchor = _anchor_line(pages, req.get("anchor"))
+    seals = _candidates(pages)
+    taken: set[int] = set()
+    for party in parties:
+        free = [s for s in seals if id(s) not in taken]
+        if not free:
+            _missing(ctx, req, doc, pages, anchor, party, out)
+            continue
+        seal = _choose(free, party, anchor)
+        taken.add(id(seal))
+        _judge(ctx, cfg, req, doc, seal, party, out)
+
+
+def _choose(seals: list[Seal], party: Party | None, anchor) -> Seal:
+    """The seal standing for `party`: the best name match, then the company seal, then the nearest."""
+    def key(s: Seal):
+        score = name_score(s.text or "", party.name) if party else 0.0
+        return (round(score, 1), s.kind.value == "company", -_dist(s, anchor))
+    return max(seals, key=key)
+
+
+def _missing(ctx, req, doc, pages, anchor, party, out: Findings) -> None:
+    place = KIND_CN.get(req.get("section") or "", KIND_CN.get(doc.kind.value, doc.kind.value))
+    who = party.name if party else "申报单位"
+    ev = _place_ev(doc, pages, anchor)
+    out.add("SEAL_MISSING", party, [], f"{place}应由“{who}”盖章处未见红色印章",
+            declared=party.name if party else None, found=None, extra_evidence=[ev],
+            detail={"slot": req.get("slot"), "doc_kind": doc.kind.value}, confidence=None)
+
+
+def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, party: Party | None,
+           out: Findings) -> None:
+    slot = req.get("slot")
+    place = KIND_CN.get(req.get("section") or "", KIND_CN.get(doc.kind.value, doc.kind.value))
+    ev = _seal_ev(seal, KIND_CN_SEAL.get(seal.kind.value, "印章"))
+    if seal.kind.value in set(cfg["special_kinds"]):
+        out.add("SEAL_WRONG_TYPE", party, [], f"{place}处加盖的是{KIND_CN_SEAL[seal.kind.value]}，应加盖单位公章",
+                declared="company", found=seal.kind.value, extra_evidence=[ev],
+                detail={"slot": slot, "found": seal.kind.value, "kind_text": seal.kind_text},
+                confidence=seal.confidence)
+    if party is None:
+        return
+    conf = seal.text_confidence or 0.0
+    if not seal.text:
+        return
+    m = best_party(seal.text, ctx.parties, party)
+    if m.own >= 0.999:
+        return
+    detail = {"slot": slot, "field": "seal_text"}
+    if conf < cfg["min_text_confidence"]:
+        _low(out, party, seal, ev, place, conf, detail)
+        return
+    other = m.party is not None and m.party is not party and m.score >= 0.8 and m.score - m.own >= 0.08
+    stranger = m.own < 0.5 and (m.party is party or m.score < 0.6)
+    subst = m.own >= 0.8 and core_substitution(seal.text, party.name)
+    if (other or stranger) and conf >= cfg["mismatch_confidence"]:
+        who = f"（与“{m.party.name}”一致）" if other else ""
+        out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”{who}与应盖章单位“{party.name}”不符",
+                declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
+                detail={**detail, "matches": m.party.name if other else None})
+    elif subst and conf >= cfg["subst_confidence"]:
+        out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符",
+                declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf, detail=detail)
+    elif other or stranger or subst:
+        _low(out, party, seal, ev, place, conf, detail)
+
+
+def _low(out: Findings, party, seal: Seal, ev: EvidenceOut, place: str, conf: float, detail: dict) -> None:
+    out.add("OCR_LOW_CONFIDENCE", party, [], f"{place}处印章文字识别为“{seal.text}”（置信度{conf:.2f}），"
+            f"无法确认是否为“{party.name}”的印章，请人工核对",
+            declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf, detail=detail)
+
+
+def _check_straddle(ctx: ReviewContext, cfg: dict, out: Findings) -> None:
+    st = cfg.get("straddle") or {}
+    try:
+        kind = DocKind(st.get("doc", "application_form"))
+    except ValueError:
+        return
+    refs = sorted({r for d in ctx.docs_of_kind(kind) for r in d.pages})
+    pages = [p for p in (ctx.page(f, i) for f, i in refs) if p is not None and not p.error]
+    if len(pages) < int(st.get("min_pages", 2)):
+        return
+    if st.get("when", "scanned") == "scanned" and not all(p.ocr and not p.text_layer for p in pages):
+        return
+    slices = [s for p in pages for s in p.seals if s.edge]
+    if slices:
+        return
+    lead = next((p for p in ctx.parties if p.role == "lead"), None)
+    f, i = refs[0]
+    ev = EvidenceOut(file=f, page=i, text=f"申报书共{len(pages)}页，页边未见骑缝章")
+    out.add("STRADDLE_SEAL_MISSING", lead, [], f"装订成册的申报书（{len(pages)}页）未见骑缝章",
+            found=0, declared=len(pages), extra_evidence=[ev], detail={"pages": len(pages)})
