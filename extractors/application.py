@@ -7,7 +7,7 @@ from extractors.base import (Hit, find_text, joined_text, lookup, make_field, nf
 from extractors.grid import rows_from_lines, rows_from_table
 from extractors.vocab import CHAINS, NATURES
 from models.provenance import Document, Field, Page, Table, TextLine
-from pipeline.normalize import find_dates, parse_date, parse_number, repair_total, squash, wan
+from pipeline.normalize import find_dates, parse_date, repair_total, squash, strict_number
 
 TICK = "☑√✓✔■☒▣▇█"
 _NAME_END = r"(?:公司|分公司|厂|商行|经营部|中心|研究院|合作社|事务所)"
@@ -164,8 +164,8 @@ def extract_table1(doc: Document, pages: list[Page]) -> Document:
     _set(doc, "contact_name", hits.get("contact_name"), squash)
     _set(doc, "contact_phone", hits.get("contact_phone"), lambda s: re.sub(r"\D", "", nfkc(s)) or None)
     _set(doc, "address", hits.get("address"), squash)
-    _set(doc, "project_total_wan", hits.get("project_total_wan"), lambda s: wan(s, "万元"))
-    _set(doc, "subsidy_wan", hits.get("subsidy_wan"), lambda s: wan(s, "万元"))
+    _set(doc, "project_total_wan", hits.get("project_total_wan"), _wan)
+    _set(doc, "subsidy_wan", hits.get("subsidy_wan"), _wan)
     period = hits.get("period")
     dates = find_dates(period.text) if period else []
     doc.fields["project_start"] = make_field("project_start", dates[0] if dates else None, period)
@@ -202,11 +202,17 @@ COLS = {"seq": "序号", "name": "产品名称", "supplier": "供应商", "unit_
 
 
 def _num(s: str) -> float | None:
-    return parse_number(s)
+    return strict_number(s)
+
+
+def _wan(s: str) -> float | None:
+    """A 万元 cell: '204.55万元' or '204.55'; a sentence with digits in it is not a value."""
+    v = strict_number(s)
+    return None if v is None else round(v, 6)
 
 
 def _qty(s: str) -> float | None:
-    v = parse_number(s)
+    v = strict_number(s)
     return None if v is None else (int(v) if float(v).is_integer() else v)
 
 
@@ -274,12 +280,12 @@ def extract_table2(doc: Document, pages: list[Page]) -> Document:
     code, note = repair_uscc(h.text) if h else (None, None)
     doc.fields["uscc"] = make_field("uscc", code, h, repaired=note)
     _set(doc, "established", hits.get("established"), parse_date)
-    _set(doc, "registered_capital_wan", hits.get("registered_capital_wan"), lambda s: wan(s, "万元"))
+    _set(doc, "registered_capital_wan", hits.get("registered_capital_wan"), _wan)
     _set(doc, "contact_name", hits.get("contact_name"), squash)
     _set(doc, "contact_phone", hits.get("contact_phone"), lambda s: re.sub(r"\D", "", nfkc(s)) or None)
     _set(doc, "address", hits.get("address"), lambda s: squash(s).replace("(", "（").replace(")", "）"))
-    _set(doc, "revenue_2024_wan", hits.get("revenue_2024_wan"), lambda s: wan(s, "万元"))
-    _set(doc, "employees", hits.get("employees"), lambda s: int(parse_number(s)) if parse_number(s) is not None else None)
+    _set(doc, "revenue_2024_wan", hits.get("revenue_2024_wan"), _wan)
+    _set(doc, "employees", hits.get("employees"), lambda s: int(strict_number(s)) if strict_number(s) is not None else None)
     for k in ("product_total", "subsidy", "self_pay"):
         _set(doc, k, hits.get(k), _num)
     _set(doc, "nature", _ticked(pages, NATURES))

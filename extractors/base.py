@@ -108,6 +108,13 @@ def _same_row(a: BBox, b: BBox) -> bool:
     return overlap >= 0.3 * max(1.0, min(ha, hb))
 
 
+def _near_row(a: BBox, b: BBox) -> bool:
+    """Same row, tolerant of a value cell printed a little lower than its (two-line) label."""
+    ha, hb = a[3] - a[1], b[3] - b[1]
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return _same_row(a, b) or (overlap > 0 and abs(_vcenter(a) - _vcenter(b)) < 0.8 * max(ha, hb))
+
+
 _UNIT_ONLY = re.compile(r"^[（(]?(?:万元|元|人|%|个|家)[)）]?$")
 
 
@@ -177,7 +184,7 @@ def line_lookup(pages: Iterable[Page], labels: dict[str, list[str]], below: bool
                 used.add(j)
                 continue
             right = [(k, u) for k, u in enumerate(toks) if k not in used and u.line is not t.line
-                     and _same_row(u.bbox, t.bbox) and u.bbox[0] >= t.bbox[2] - 2 and u.bbox[0] - t.bbox[2] < max_gap]
+                     and _near_row(u.bbox, t.bbox) and u.bbox[0] >= t.bbox[2] - 2 and u.bbox[0] - t.bbox[2] < max_gap]
             if right:
                 k, u = min(right, key=lambda ku: ku[1].bbox[0])
                 if u.name is None:

@@ -68,7 +68,10 @@ def rows_from_lines(page: Page, cols_spec: dict[str, str], stop: str) -> list[di
     slope = sum((x - mx) * (y - my) for x, y in zip(hx, hy)) / var if var > 0 else 0.0
     slope = slope if abs(slope) < 0.08 else 0.0
     x_seq = centers["seq"]
-    body = [l for l in lines if top - 2 < (l.bbox[1] + l.bbox[3]) / 2 < end]
+    left = min(h.bbox[0] for h in heads.values()) - 25
+    right = max(h.bbox[2] for h in heads.values()) + 25
+    body = [l for l in lines if top - 2 < (l.bbox[1] + l.bbox[3]) / 2 < end and l.confidence >= 0.5
+            and l.bbox[0] >= left and l.bbox[2] <= right]   # seal fragments outside the table are noise
 
     def col_of(l: TextLine) -> str:
         cx = (l.bbox[0] + l.bbox[2]) / 2

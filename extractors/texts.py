@@ -12,6 +12,18 @@ from pipeline.normalize import parse_date, parse_number, squash
 _COMPANY_END = r"(?:有限公司|有限责任公司|股份有限公司|分公司|厂|商行|经营部|合作社|中心|研究院)"
 
 
+def _contiguous(row: list) -> list:
+    """The leading boxes of a row that touch each other (a seal covering part of a name leaves a gap: the
+    pieces on either side are not one name)."""
+    out = row[:1]
+    for b in row[1:]:
+        h = max(4.0, out[-1].bbox[3] - out[-1].bbox[1])
+        if b.bbox[0] - out[-1].bbox[2] > 2.0 * h:
+            break
+        out.append(b)
+    return out
+
+
 def extract_commitment(doc: Document, pages: list[Page]) -> Document:
     f = doc.fields
     title = joined = "".join(squash(l.text) for p in pages for l in p.lines[:4])
@@ -21,7 +33,7 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
     # 承诺方（盖章）：name — same line, or the line(s) below
     committer = None
     for page in pages:
-        rows = visual_rows(page)
+        rows = [_contiguous(r) for r in visual_rows(page)]
         for i, row in enumerate(rows):
             h = row_hit(page, row, sep="")
             t = squash(h.text)

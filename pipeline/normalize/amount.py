@@ -83,3 +83,15 @@ def wan(text: str | float | None, default_unit: str = "元") -> float | None:
         return None if v is None else round(v / (1e4 if default_unit == "元" else 1), 6)
     v, _ = parse_amount_cn(s)
     return None if v is None else round(v / 1e4, 6)
+
+
+def strict_number(text: str | None) -> float | None:
+    """A cell that holds just a number (units 万元/元/人/%/套/年 and thousands separators allowed); None for
+    sentences that merely contain digits."""
+    if text is None:
+        return None
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+    s = re.sub(r"(?:人民币)?(?:万元|元|%|[\u4e00-\u9fff]{1,3})$", "", s)   # unit: 万元, 人, 套, 人天, 个月 …
+    if not re.fullmatch(r"[-+]?\d[\d,，]*(?:\.\d+)?|[(（]\d[\d,，]*(?:\.\d+)?[)）]", s):
+        return None
+    return parse_number(s)

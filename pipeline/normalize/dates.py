@@ -41,11 +41,12 @@ def parse_date(text: str | None) -> dt.date | None:
     m = _COMPACT.search(s)
     if m:
         return _mk(int(m[1]), int(m[2]), int(m[3]))
-    if re.search(r"\d", s) and not _MONTH.search(s):
+    year = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", s)
+    if year and not _MONTH.search(s):   # dateparser only for texts that carry their own 4-digit year
         try:
             import dateparser
             d = dateparser.parse(s, languages=["zh", "en"], settings={"STRICT_PARSING": True})
-            return d.date() if d else None
+            return d.date() if d and d.year == int(year.group()) else None
         except Exception:  # dateparser is a best-effort fallback
             return None
     return None
