@@ -13,8 +13,8 @@ import logging
 import numpy as np
 
 from models.provenance import Seal, SealKind
-from pipeline.seals.detect import Candidate, detect, red_mask
-from pipeline.seals.read import read_rect, read_round
+from pipeline.seals.detector import Candidate, detect, red_mask
+from pipeline.seals.reading import read_rect, read_round
 
 log = logging.getLogger(__name__)
 ENGINE = "seal:hsv-ring+polar"

@@ -243,8 +243,7 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
         c = _ellipse_candidate(work, cnt, bw, bh, edge, max_d, robust=False)
         if c and c.shape == "oval":
             # two overlapping round seals also make an oval-like blob: prefer two exact circles
-            pair = [k for k in _hough_candidates(work, bx, by, bw, bh, min_d, max_d)
-                    if _band_cov(work, k.cx, k.cy, k.ax, k.ay, 0, (0.94, 0.97, 1.0, 1.03)) >= 0.85]
+            pair = _hough_candidates(work, bx, by, bw, bh, min_d, max_d)
             if len(pair) >= 2:
                 out.extend(pair)
                 continue
@@ -262,7 +261,10 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
             c = _ellipse_candidate(work, cnt, bw, bh, edge, max_d, robust=True)
             if c:
                 add(c)
-    out.extend(_edge_strips(work, min_d))
+    rest = work.copy()                      # edge strips: ink not explained by a whole seal
+    for c in out:
+        cv2.ellipse(rest, ((c.cx, c.cy), (c.ax * 2.3, c.ay * 2.3), c.angle), 0, -1)
+    out.extend(_edge_strips(rest, min_d))
     return out
 
 
@@ -295,6 +297,8 @@ def _edge_strips(mask: np.ndarray, min_d: float) -> list[Candidate]:
             if ink < 0.03 * bw * bh or ink < 0.02 * bh * bh:
                 continue
             d0 = band.shape[1] - x                         # depth into the page (to the edge)
+            if d0 > 0.7 * bh:                              # deeper than a slice of a seal
+                continue
             a0, a1 = y, y + bh
             if side == "right":
                 bbox = (w - d0, a0, w, a1)
@@ -403,6 +407,8 @@ def _hough_candidates(mask, bx, by, bw, bh, min_d, max_d) -> list[Candidate]:
         cx, cy = cx + x0, cy + y0
         cov, inner, marks, tone = _ring_stats(mask, cx, cy, r, r, 0)
         if not _is_seal_ring(cov, inner, marks, tone) or cov < 0.75 or _outside(mask, cx, cy, r, r, 0) > 0.5:
+            continue
+        if _band_cov(mask, cx, cy, r, r, 0, (0.94, 0.97, 1.0, 1.03)) < 0.85:   # the ring is exactly there
             continue
         out.append(Candidate(cx, cy, r, r, 0, "round", min(1.0, 0.35 + 0.6 * cov),
                              (max(0, cx - r), max(0, cy - r), min(W, cx + r), min(H, cy + r)), None, inner))

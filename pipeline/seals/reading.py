@@ -12,7 +12,7 @@ import unicodedata
 import cv2
 import numpy as np
 
-from pipeline.seals.detect import Candidate
+from pipeline.seals.detector import Candidate
 
 R0 = 160                    # the seal is resampled to a circle of this radius (pixels)
 TEXT_BAND = (0.58, 0.95)    # the name on the ring lies between these fractions of the radius
