@@ -54,7 +54,18 @@ def ocr_boxes(image: np.ndarray) -> list[tuple[str, float, tuple[float, float, f
 
 
 def ocr_page(image: np.ndarray, file: str, index: int, scale: float) -> Page:
-    """A Page from an RGB image rendered at `scale` pixels per point (150 dpi → 150/72)."""
+    """A Page from an RGB image rendered at `scale` pixels per point (150 dpi → 150/72). Uses the read
+    stage's pipeline.read.scan.ocr_page (turn, deskew, whiten seals, ruled tables) when it is there."""
+    try:
+        from pipeline.ocr import get_engine
+        from pipeline.read.options import ReadOptions
+        from pipeline.read.cache import OcrCache
+        from pipeline.read.scan import ocr_page as read_ocr_page
+    except ImportError:
+        read_ocr_page = None
+    if read_ocr_page is not None:   # the read stage's OCR, with its sha256 cache (shared by all who read)
+        page, _ = read_ocr_page(image, file, index, scale, get_engine(), ReadOptions(), cache=OcrCache())
+        return page
     h, w = image.shape[:2]
     lines = [TextLine(text=t, bbox=(b[0] / scale, b[1] / scale, b[2] / scale, b[3] / scale),
                       confidence=s, engine=ENGINE) for t, s, b in ocr_boxes(image)]
