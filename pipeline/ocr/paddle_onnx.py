@@ -21,7 +21,9 @@ os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
 
 THREADS = int(os.environ.get("SHENBAO_OCR_THREADS", "2"))
 ENGINE_CONFIG = {"intra_op_num_threads": THREADS, "inter_op_num_threads": 1}
+DET_CONFIG = {**ENGINE_CONFIG, "enable_cpu_mem_arena": False}
 REC_H = 48
+ARENA = os.environ.get("SHENBAO_OCR_ARENA", "0") == "1"   # ORT arena off: memory is returned between pages
 
 
 def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
@@ -61,14 +63,15 @@ def sort_quads(quads: list[np.ndarray]) -> list[np.ndarray]:
 class OnnxRecognizer:
     """CTC recognition with the PP-OCRv6 rec ONNX model, batched by width."""
 
-    def __init__(self, model_dir, threads: int = THREADS, batch: int = 8):
+    def __init__(self, model_dir, threads: int = THREADS, batch: int = 8, max_pixels_w: int = 4800):
         import onnxruntime as ort
         so = ort.SessionOptions()
         so.intra_op_num_threads, so.inter_op_num_threads = threads, 1
+        so.enable_cpu_mem_arena = ARENA
         self.sess = ort.InferenceSession(str(model_dir / "inference.onnx"), so, providers=["CPUExecutionProvider"])
         cfg = yaml.safe_load((model_dir / "inference.yml").read_text(encoding="utf-8"))
         self.chars = ["blank"] + list(cfg["PostProcess"]["character_dict"]) + [" "]
-        self.batch = batch
+        self.batch, self.max_pixels_w = batch, max_pixels_w
         self.lock = threading.Lock()
 
     @staticmethod
@@ -80,8 +83,15 @@ class OnnxRecognizer:
         out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         valid = [i for i, c in enumerate(crops) if c is not None and c.size and min(c.shape[:2]) >= 2]
         order = sorted(valid, key=lambda i: self._width(crops[i]))
-        for k in range(0, len(order), self.batch):
-            idx = order[k:k + self.batch]
+        batches, cur = [], []
+        for i in order:   # batches bounded by padded width (memory) and count
+            if cur and ((len(cur) + 1) * self._width(crops[i]) > self.max_pixels_w or len(cur) >= self.batch):
+                batches.append(cur)
+                cur = []
+            cur.append(i)
+        if cur:
+            batches.append(cur)
+        for idx in batches:
             W = max(self._width(crops[i]) for i in idx)
             W = int(np.ceil(W / 16) * 16)
             x = np.zeros((len(idx), 3, REC_H, W), np.float32)
@@ -111,7 +121,7 @@ class PaddleOnnxEngine:
         from paddleocr import TextDetection
         dirs = model_dirs()
         self.det = TextDetection(model_name="PP-OCRv6_small_det", model_dir=str(dirs["det"]),
-                                 engine="onnxruntime", engine_config=ENGINE_CONFIG)
+                                 engine="onnxruntime", engine_config=DET_CONFIG)
         self.rec = OnnxRecognizer(dirs["rec"])
         self.det_limit, self.min_score = det_limit, min_score
         self.lock = threading.Lock()

