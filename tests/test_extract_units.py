@@ -1,0 +1,178 @@
+"""Extractors on hand-built Pages: OCR-like boxes (split labels, glued labels, watermarks, skew, low
+confidence) and the free-text pipeline. Fast: no OCR, no PDFs."""
+import datetime as dt
+
+import pytest
+
+from extractors import build_nlp, extract, identify
+from extractors.base import line_lookup
+from extractors.nlp import entities, opinion_from_text
+from extractors.vocab import canonical_company_type
+from models.provenance import DocKind, Document, Page, TextLine
+
+pytestmark = pytest.mark.quick
+OCR = "paddleocr-onnx:PP-OCRv6-small"
+
+
+def page(boxes, ocr=True, w=842.0, h=595.0) -> Page:
+    """boxes: (text, x0, top, x1, bottom[, confidence])."""
+    lines = [TextLine(text=b[0], bbox=tuple(b[1:5]), confidence=b[5] if len(b) > 5 else 1.0,
+                      engine=OCR if ocr else "pdfplumber") for b in boxes]
+    return Page(file="x.pdf", index=1, width=w, height=h, ocr=ocr, text_layer=not ocr, lines=lines)
+
+
+def doc(kind, section=None) -> Document:
+    return Document(kind=kind, pages=[("x.pdf", 1)], section=section)
+
+
+LICENCE = [
+    ("统一社会信用代码", 59, 87, 139, 100), ("9144O784797764357F", 60, 106, 215, 119, 0.97),
+    ("名", 63, 174, 75, 192), ("称 鹤山市昌豪信息技术有限公司", 100, 175, 289, 188),
+    ("注册资本", 460, 172, 507, 186), ("壹佰贰拾捌万元整", 541, 173, 629, 184),
+    ("类型", 64, 202, 113, 218), ("有限责任公司(外商投资企业法人独资）", 146, 202, 336, 215, 0.947),
+    ("成立日期", 460, 200, 507, 213), ("2015年01月23日", 540, 199, 617, 212),
+    ("法定代表人", 66, 230, 122, 243), ("仅供有卡啦网站展示", 130, 200, 300, 290), ("伍雄", 144, 228, 171, 243),
+    ("营业期限", 461, 226, 507, 240), ("2015年01月23日至长期", 541, 226, 652, 238),
+    ("经营范围", 66, 257, 111, 271), ("一般项目：软件开发；信息技术咨询服务；住所", 145, 252, 509, 270),
+    ("鹤山市共和镇富民路69号", 541, 253, 662, 265),
+    ("登记机关", 557, 455, 626, 471), ("2022年10月20日", 623, 501, 708, 515),
+]
+
+
+def test_licence_from_ocr_boxes():
+    d = extract(doc(DocKind.business_license), [page(LICENCE)])
+    v = d.value
+    assert v("uscc") == "91440784797764357F" and "O→0" in d.fields["uscc"].repaired
+    assert v("name") == "鹤山市昌豪信息技术有限公司"
+    assert v("company_type") == "有限责任公司（外商投资企业法人独资）"
+    assert v("legal_representative") == "伍雄"          # not the big watermark box on the same row
+    assert v("registered_capital_wan") == 128 and v("registered_capital_text") == "壹佰贰拾捌万元整"
+    assert v("established") == dt.date(2015, 1, 23)
+    assert v("term") == "2015年01月23日至长期"
+    assert v("address") == "鹤山市共和镇富民路69号"    # label glued to the end of the 经营范围 line
+    assert v("issued") == dt.date(2022, 10, 20)
+    ev = d.fields["name"].evidence
+    assert ev.page == 1 and ev.engine == OCR and ev.bbox is not None
+
+
+def test_licence_abstains_on_doubt():
+    boxes = [b if b[0] != "伍雄" else ("伍雄", 144, 228, 171, 243, 0.62) for b in LICENCE]
+    boxes = [b if not b[0].startswith("有限责任公司") else ("有限责任公司(白然人投资或控股)", 146, 202, 336, 215, 0.92)
+             for b in boxes]
+    boxes = [b for b in boxes if b[0] != "9144O784797764357F"] + [("91440784797764357E", 60, 106, 215, 119)]
+    d = extract(doc(DocKind.business_license), [page(boxes)])
+    assert d.value("legal_representative") is None and d.fields["legal_representative"].raw == "伍雄"
+    assert d.value("company_type") is None
+    assert d.value("uscc") is None
+    assert d.value("name") == "鹤山市昌豪信息技术有限公司"
+
+
+def test_blank_licence_gives_nothing():
+    boxes = [("名", 77, 304, 93, 325), ("称", 136, 306, 150, 322), ("住", 76, 344, 94, 364), ("所", 134, 346, 152, 364),
+             ("法定代表人", 76, 368, 151, 385), ("注册资本", 76, 389, 152, 406), ("登记机关", 238, 602, 316, 619)]
+    d = extract(doc(DocKind.business_license), [page(boxes, w=519, h=722)])
+    assert all(f.value is None for f in d.fields.values())
+
+
+def test_company_type_vocabulary():
+    assert canonical_company_type("股份有限公司(非上市、自然人投资或控股)") == "股份有限公司（非上市、自然人投资或控股）"
+    assert canonical_company_type("个体工商户") == "个体工商户"
+    assert canonical_company_type("有限责任公词(自然人投资或控股)") is None
+    assert canonical_company_type("有限责任公司(白然人独资)") is None
+
+
+def test_line_lookup_same_line_right_and_below():
+    p = page([("姓名 余坚芳 手机 18607702633", 150, 199, 400, 210), ("单位地址", 75, 248, 115, 258),
+              ("鹤山市共和镇富民路69号", 150, 248, 300, 258), ("2024年主营业务收入", 68, 231, 153, 246),
+              ("846.54", 231, 241, 268, 259), ("(万元)", 70, 242, 103, 260)], ocr=False)
+    hits = line_lookup([p], {"n": ["姓名"], "m": ["手机"], "a": ["单位地址"], "r": ["2024年主营业务收入"]})
+    assert hits["n"].text == "余坚芳" and hits["m"].text == "18607702633"
+    assert hits["a"].text == "鹤山市共和镇富民路69号" and hits["r"].text == "846.54"
+
+
+def _table2_page(amount_text="39400.00", amount_conf=1.0, ocr=True):
+    slope = 0.03   # the scan is skewed: boxes to the right sit lower
+    rows = [("单位名称", 98, 75, 142, 94), ("江门市益兴卫浴科技有限公司", 172, 79, 345, 98),
+            ("统一社会信用代码", 80, 101, 158, 117), ("91440781MA816BG15X", 171, 103, 278, 120),
+            ("2024年主营业务收入", 68, 231, 153, 246), ("846.54", 231, 241, 268, 259), ("(万元)", 70, 242, 103, 260),
+            ("员工总数（人）", 345, 245, 409, 263), ("12", 473, 250, 492, 266),
+            ("□中央企业 □地方国企", 171, 127, 277, 143), ("☑民营□三资", 170, 139, 240, 156),
+            ("单位盖章：", 164, 320, 213, 336), ("日期：", 164, 347, 200, 362)]
+    head = [("序号", 62, 423), ("产品名称", 146, 427), ("供应商", 287, 432), ("拟成交单价", 369, 434),
+            ("拟购数量", 428, 436), ("拟成交金额", 477, 438)]
+    rows += [(t, x, y, x + 12 * len(t), y + 17) for t, x, y in head]
+    items = [("1", 69, 455), ("SRM 供应商关系管理平台", 95, 452), ("江门市天信数字科技有限公", 244, 455), ("司", 242, 467),
+             ("39400.00", 378, 464), ("1套", 437, 465), (amount_text, 485, 468),
+             ("2", 69, 491), ("EAM设备资产管理系统", 93, 492), ("华为云计算技术有限公司", 243, 495),
+             ("47700.00", 377, 499), ("2套", 436, 500), ("95400.00", 485, 503), ("3", 67, 519), ("4", 66, 542)]
+    rows += [(t, x, y + slope * (x - 70), x + 8 * len(t), y + slope * (x - 70) + 15) for t, x, y in items]
+    rows += [("产品总金额", 118, 657, 168, 674), ("134800.00", 238, 662, 287, 677),
+             ("申请产品财政扶持金额", 97, 681, 188, 696), ("95300.00", 236, 684, 281, 701)]
+    boxes = [r if r[0] != amount_text else r + (amount_conf,) for r in rows]
+    return page(boxes, ocr=ocr, w=595, h=842)
+
+
+def test_table2_products_on_a_skewed_scan():
+    d = extract(doc(DocKind.application_form, "table2"), [_table2_page()])
+    v = d.value
+    assert v("name") == "江门市益兴卫浴科技有限公司" and v("uscc") == "91440781MA816BG15X"
+    assert v("revenue_2024_wan") == 846.54 and v("employees") == 12 and v("nature") == "民营"
+    assert v("sign_date") is None                     # 日期： left blank
+    assert v("product_total") == 134800 and v("subsidy") == 95300
+    assert len(d.rows) == 2                           # empty numbered rows 3 and 4 are skipped
+    r0, r1 = d.rows
+    assert r0["supplier"].value == "江门市天信数字科技有限公司" and r0["quantity"].value == 1
+    assert r1["quantity"].value == 2 and r1["amount"].value == 95400
+
+
+def test_garbled_amount_repaired_only_on_ocr_pages():
+    d = extract(doc(DocKind.application_form, "table2"), [_table2_page("39480.00", 0.81)])
+    assert d.rows[0]["amount"].value == 39400 and "修正" in d.rows[0]["amount"].repaired
+    d = extract(doc(DocKind.application_form, "table2"), [_table2_page("39480.00", 1.0, ocr=False)])
+    assert d.rows[0]["amount"].value == 39480 and d.rows[0]["amount"].repaired is None
+
+
+def test_kpis_count_numbers_on_the_next_line():
+    p = page([("●预计运营成本降低量化指标（%）：8", 374, 200, 540, 211),
+              ("●预计产品不良品率降低量化指标（%）：", 374, 266, 540, 277), ("12", 374, 277, 384, 288),
+              ("●生产效率提高量化指标（%）：", 374, 343, 540, 354),
+              ("●建设前生产效率情况：人均日产164件", 374, 356, 540, 366)], w=595, h=842)
+    d = extract(doc(DocKind.application_form, "table1"), [p])
+    assert d.value("kpis_quantified") == 2
+
+
+OPINION = "一、审计意见 我们审计了江门市甲乙有限公司财务报表，包括2024年12月31日的资产负债表。{} 二、形成审计意见的基础"
+
+
+@pytest.mark.parametrize("sentence,code", [
+    ("我们认为，后附的财务报表在所有重大方面公允反映了财务状况。", "standard_unqualified"),
+    ("我们出具了无保留意见。", "standard_unqualified"),
+    ("我们认为，除“形成保留意见的基础”部分所述事项的影响外，公允反映了。", "qualified"),
+    ("由于“形成否定意见的基础”部分所述事项的重要性，未能公允反映。", "adverse"),
+    ("我们不对后附的财务报表发表审计意见。我们无法表示意见。", "disclaimer"),
+    ("我们认为公允反映。三、强调事项 我们提醒财务报表使用者关注。", "unqualified_with_emphasis"),
+])
+def test_opinion(sentence, code):
+    assert opinion_from_text(OPINION.format(sentence)) == code
+
+
+def test_build_nlp_offline_with_parties():
+    nlp = build_nlp(["江门市甲乙有限公司"], [{"label": "FIRM", "pattern": "江门市五邑会计师事务所有限公司"}])
+    ents = entities("我们审计了江门市甲乙有限公司（以下简称甲乙公司）的财务报表。无保留意见", nlp)
+    assert ("ORG", "江门市甲乙有限公司", "江门市甲乙有限公司") in ents
+    assert any(e[0] == "OPINION" and e[2] == "standard_unqualified" for e in ents)
+
+
+def test_identify_names_and_codes():
+    p = page([("编制单位：鹤山市昌豪信息技术有限公司", 56, 131, 300, 141), ("广东中天粤会计师事务所（特殊普通合伙）", 150, 600, 400, 612),
+              ("统一社会信用代码 9144O784797764357F", 60, 106, 300, 119), ("注册号 310110000759836", 60, 130, 300, 140)])
+    got = identify([p])
+    assert got["names"] == ["鹤山市昌豪信息技术有限公司"] and got["subject"] == "鹤山市昌豪信息技术有限公司"
+    assert got["usccs"] == ["91440784797764357F"] and got["reg_nos"] == ["310110000759836"]
+
+
+def test_extract_on_empty_pages_is_safe():
+    for kind in DocKind:
+        d = extract(Document(kind=kind, pages=[("x.pdf", 1)], section="table1"), [page([])])
+        assert "extract_error" not in d.extra
+        assert all(f.value is None for f in d.fields.values())
