@@ -80,7 +80,7 @@ def audit_report(p: Party, rng: random.Random) -> Rendered:
     y = f.fiscal_year
     rec = Recorder()
     head, opinion, emphasis = OPINION[f.opinion or "standard_unqualified"]
-    firm_png = S.seal_png(f.firm, "company", False, seed=hash(f.firm) & 0xFFF)
+    firm_png = S.seal_png(f.firm, "company", False, seed=S.stable(f.firm))
     basis = "形成审计意见的基础" if head == "审计意见" else f"形成{head}的基础"
     flow = [Spacer(1, 160), title(f.entity, 20), title(f"{y}年度财务报表审计报告", 18), P(f.report_no, 11, align=TA_CENTER),
             Spacer(1, 330), P(f.firm, 13, align=TA_CENTER), P("中国·江门", 11, align=TA_CENTER), PageBreak(),

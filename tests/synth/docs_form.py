@@ -20,7 +20,7 @@ def seal_flow(rec: Recorder, p: Party, slot: str, rng: random.Random, dx: float,
     sp = p.hints.slots.get(slot)
     if sp is None or sp.text is None:
         return Seal(rec, None, 0, 0, 0, 0, None, "none", p.key, slot)
-    png = S.seal_png(sp.text, sp.kind, sp.oval, seed=hash(sp.text) & 0xFFF)
+    png = S.seal_png(sp.text, sp.kind, sp.oval, seed=S.stable(sp.text))
     h = SEAL_PT * (0.68 if sp.oval else 1.0)
     return Seal(rec, png, SEAL_PT, h, dx + rng.uniform(-15, 15), dy + rng.uniform(-10, 10), sp.text, sp.kind,
                 p.key, slot)
@@ -166,9 +166,8 @@ def application_form(spec: PacketSpec, rng: random.Random) -> Rendered:
         for e in spec.enterprises:
             out += table2(spec, e, rec, r)
         return out + tables345(spec, rec)
-    first = build(flow(Recorder()))
-    n = len(first.sizes)
-    lead_png = S.seal_png(spec.lead.name, "company", False, seed=hash(spec.lead.name) & 0xFFF)
+    n = 5 + len(spec.enterprises)          # cover, 表一 x2, 表二 each, 表三-五, 六 (checked below)
+    lead_png = S.seal_png(spec.lead.name, "company", False, seed=S.stable(spec.lead.name))
     y0 = rng.uniform(300, 420)
 
     def straddle(canv, doc):
@@ -179,4 +178,9 @@ def application_form(spec: PacketSpec, rng: random.Random) -> Rendered:
         w = SEAL_PT * 0.22
         draw_png(canv, sl, 595.28 - w, 841.89 - y0 - SEAL_PT + rng.uniform(-3, 3), w, SEAL_PT)
     rec = Recorder()
-    return build(flow(rec), on_page=straddle, rec=rec)
+    out = build(flow(rec), on_page=straddle, rec=rec)
+    if len(out.sizes) != n:               # a section overflowed: rebuild with the real page count
+        n = len(out.sizes)
+        rec = Recorder()
+        out = build(flow(rec), on_page=straddle, rec=rec)
+    return out

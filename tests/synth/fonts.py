@@ -15,6 +15,9 @@ CID = "STSong-Light"
 
 @functools.lru_cache(None)
 def register() -> str:
+    from reportlab import rl_config
+    rl_config.useA85 = 0          # binary streams: the pure-Python ASCII85 encoder is slow
+    rl_config.invariant = 1       # no timestamps / random IDs: output deterministic by seed
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont

@@ -85,6 +85,6 @@ def render_license(p: Party, rng: random.Random, word: str) -> tuple[Image.Image
     sx, sy = rng.uniform(200, 350), rng.uniform(355, 415)
     _paste(im, S.stamp_png(), sx - 70, sy + 45, 85)
     if sp is not None and sp.text is not None:
-        bb = _paste(im, S.seal_png(sp.text, sp.kind, sp.oval, seed=hash(sp.text) & 0xFFF), sx, sy, 113.4)
+        bb = _paste(im, S.seal_png(sp.text, sp.kind, sp.oval, seed=S.stable(sp.text)), sx, sy, 113.4)
         marks.append((bb, sp.text, sp.kind, "license"))
     return im, marks

@@ -84,7 +84,7 @@ def seal_png(text: str, kind: str = "company", oval: bool = False, px: int = 360
             d.text((cx, cy + px * 0.24), sub, font=pil(int(px * 0.075)), fill=RED + (255,), anchor="mm")
         code = "".join(str((seed // 7 ** i + i * 3) % 10) for i in range(13))
         d.text((cx, h - bw * 2 - px * 0.08), code, font=pil(int(px * 0.04)), fill=RED + (255,), anchor="mm")
-    im = _texture(im, hash((text, kind, seed)) & 0xFFFF)
+    im = _texture(im, stable(f"{text}|{kind}|{seed}"))
     buf = io.BytesIO()
     im.save(buf, "PNG", optimize=False)
     return buf.getvalue()
@@ -114,3 +114,9 @@ def slice_png(png: bytes, i: int, n: int, frac: float = 0.22) -> bytes:
     buf = io.BytesIO()
     out.save(buf, "PNG")
     return buf.getvalue()
+
+
+def stable(s: str) -> int:
+    """Process-independent small hash (str hash() is salted per process)."""
+    import zlib
+    return zlib.crc32(s.encode("utf-8")) & 0xFFFF

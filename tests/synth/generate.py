@@ -1,0 +1,40 @@
+"""Public entry point: generate_packet()."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from .build import build_spec
+from .inject import BUILD_CODES, NEED_MANY  # noqa: F401
+from .inject2 import apply, check_compatible
+from .assemble import materialize
+
+RENDERINGS = ("digital", "scanned", "mixed")
+LAYOUTS = ("separate", "combined")
+
+
+def generate_packet(out_dir: Path, seed: int, rendering: str = "digital", layout: str = "separate",
+                    inject: list[str] | None = None, packet_id: str | None = None, *,
+                    scan_dpi: int | None = None) -> Path:
+    """Write out_dir/<packet_id>/ (files + truth.json) for one synthetic packet; returns that folder.
+
+    inject: finding codes (see docs/generator.md); each is applied once, to a different party where party-level.
+    scan_dpi: force one scan resolution (smaller files); default varies 150/200/300."""
+    if rendering not in RENDERINGS:
+        raise ValueError(f"rendering must be one of {RENDERINGS}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    codes = list(inject or [])
+    check_compatible(codes)
+    rng = random.Random(seed * 1009 + 17)
+    n = None
+    if "CONSORTIUM_TOO_SMALL" in codes:
+        n = rng.randint(7, 9)
+    elif "CLUSTER_CAP_EXCEEDED" in codes:
+        n = rng.randint(12, 13) + sum(c not in ("CLUSTER_CAP_EXCEEDED",) for c in codes) // 3
+    elif set(codes) & NEED_MANY:
+        n = rng.randint(12, 15)
+    pid = packet_id or f"S{seed:05d}"
+    spec = build_spec(seed, rendering, layout, pid, n_enterprises=n)
+    apply(spec, codes, rng)
+    return materialize(spec, Path(out_dir), scan_dpi=scan_dpi)
