@@ -221,9 +221,9 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
 
     # 1) rectangular stamps on the mask before line removal
     taken = np.zeros_like(mask)
-    for cnt in cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
-        rect = _rect_candidate(mask, cnt, min_d, short)
-        if rect is not None:
+    for cnt in cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        rect = _rect_candidate(mask, cnt, min_d, short)      # (a stamp may sit inside a red frame)
+        if rect is not None and not any(_inside_rect(k, rect) for k in out):
             add(rect)
             cv2.drawContours(taken, [cnt], -1, 255, -1)
     work = cv2.bitwise_and(nolines, cv2.bitwise_not(taken))
@@ -261,11 +261,25 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
             c = _ellipse_candidate(work, cnt, bw, bh, edge, max_d, robust=True)
             if c:
                 add(c)
+    # 3) a rectangular stamp overlapping a round seal: look again with the round seals erased
+    if any(c.shape != "rect" for c in out):
+        left = mask.copy()
+        for c in out:
+            if c.shape != "rect":
+                cv2.ellipse(left, ((c.cx, c.cy), (c.ax * 2.12, c.ay * 2.12), c.angle), 0, -1)
+        for cnt in cv2.findContours(left, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
+            rect = _rect_candidate(left, cnt, min_d, short, fill=0.7)
+            if rect is not None and not any(_inside_rect(k, rect) for k in out if k.shape == "rect"):
+                add(rect)
     rest = work.copy()                      # edge strips: ink not explained by a whole seal
     for c in out:
         cv2.ellipse(rest, ((c.cx, c.cy), (c.ax * 2.3, c.ay * 2.3), c.angle), 0, -1)
     out.extend(_edge_strips(rest, min_d))
     return out
+
+
+def _inside_rect(a: Candidate, b: Candidate) -> bool:
+    return abs(a.cx - b.cx) < max(a.ax, b.ax) and abs(a.cy - b.cy) < max(a.ay, b.ay)
 
 
 def _edge_strips(mask: np.ndarray, min_d: float) -> list[Candidate]:
@@ -314,14 +328,19 @@ def _edge_strips(mask: np.ndarray, min_d: float) -> list[Candidate]:
     return out
 
 
-def _rect_candidate(mask, cnt, min_d, short) -> Candidate | None:
+def _rect_candidate(mask, cnt, min_d, short, fill: float = 0.85) -> Candidate | None:
+    if len(cnt) < 4:
+        return None
+    _, _, bw, bh = cv2.boundingRect(cnt)
+    if max(bw, bh) < min_d or min(bw, bh) < min_d * 0.3 or max(bw, bh) > short * 0.6:
+        return None
     (rx, ry), (rw, rh), ang = cv2.minAreaRect(cnt)
     if rw < rh:
         rw, rh, ang = rh, rw, ang + 90
     if rh < min_d * 0.35 or rw < min_d or rw > short * 0.55 or not (1.6 <= rw / max(rh, 1) <= 7):
         return None
-    area = cv2.contourArea(cnt)
-    if area < 0.85 * rw * rh:
+    area = cv2.contourArea(cnt) if fill >= 0.85 else cv2.contourArea(cv2.convexHull(cnt))
+    if area < fill * rw * rh:
         return None
     # border present on all four sides, some ink inside, not a filled bar
     box = cv2.boxPoints(((rx, ry), (rw, rh), ang)).astype(np.int32)
