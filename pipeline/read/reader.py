@@ -151,6 +151,10 @@ def _read_pdf(sf: StoredFile, options: ReadOptions) -> list[Page]:
                     rgb = _render(pdf, i, options.dpi)
                     page, upright = ocr_page(rgb, sf.path, i, options.dpi / 72, engine, options, cache,
                                              want_upright=options.seals)
+                    pw, ph = pdf.get_page_size(i - 1)          # exact size in points
+                    if (rgb.shape[1] > rgb.shape[0]) != (pw > ph):  # /Rotate'd page: as rendered
+                        pw, ph = ph, pw
+                    page.width, page.height = (ph, pw) if page.rotation in (90, 270) else (pw, ph)
                     del rgb
                     _add_seals(page, upright, options.dpi / 72, engine, options)
             except UnreadableFile:
