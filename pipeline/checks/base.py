@@ -333,6 +333,10 @@ class Findings:
         fields = [f for f in fields if f is not None]
         evidence = [e for e in (ev_of(f) for f in fields) if e is not None]
         evidence += [e for e in extra_evidence if e is not None]
+        uniq: dict[tuple, EvidenceOut] = {}
+        for e in evidence:
+            uniq.setdefault((e.file, e.page, e.bbox, e.text), e)
+        evidence = list(uniq.values())
         if not evidence:
             evidence = [e for e in (doc_ev(d) for d in docs) if e is not None]
         if not evidence:
