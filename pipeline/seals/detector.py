@@ -269,7 +269,12 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
                 cv2.ellipse(left, ((c.cx, c.cy), (c.ax * 2.12, c.ay * 2.12), c.angle), 0, -1)
         for cnt in cv2.findContours(left, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
             rect = _rect_candidate(left, cnt, min_d, short, fill=0.7)
-            if rect is not None and not any(_inside_rect(k, rect) for k in out if k.shape == "rect"):
+            if rect is None or any(_inside_rect(k, rect) for k in out if k.shape == "rect"):
+                continue
+            # only a stamp touching a round seal (the case the first pass cannot see)
+            x0, y0, x1, y1 = rect.bbox
+            if any(x0 - 2 <= c.cx + c.ax and c.cx - c.ax <= x1 + 2 and y0 - 2 <= c.cy + c.ay
+                   and c.cy - c.ay <= y1 + 2 for c in out if c.shape != "rect"):
                 add(rect)
     rest = work.copy()                      # edge strips: ink not explained by a whole seal
     for c in out:
@@ -468,8 +473,16 @@ def _nms(cands: list[Candidate]) -> list[Candidate]:
             return True
         return d < 0.75 * rb and math.sqrt(small.ax * small.ay) < 0.8 * math.sqrt(big.ax * big.ay)
     kept: list[Candidate] = []
-    for c in sorted(cands, key=lambda c: (-c.ax * c.ay, -c.score)):
+    for c in sorted((c for c in cands if not c.edge), key=lambda c: (-c.ax * c.ay, -c.score)):
         if any(conflict(c, k) for k in kept):
+            continue
+        kept.append(c)
+    # edge slices: not where a whole seal is, one per place
+    for c in sorted((c for c in cands if c.edge), key=lambda c: -c.score):
+        x0, y0, x1, y1 = c.bbox
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        if any(abs(mx - k.cx) < 1.15 * k.ax + 0.5 * (x1 - x0) and abs(my - k.cy) < 1.15 * k.ay + 0.5 * (y1 - y0)
+               and (k.edge is None or k.edge == c.edge) for k in kept):
             continue
         kept.append(c)
     return kept
