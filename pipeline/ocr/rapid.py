@@ -1,10 +1,9 @@
-"""RapidOCR (optional extra `shenbao[rapidocr]`), pointed at the same local PP-OCRv6 small ONNX
-files, so nothing is downloaded."""
+"""RapidOCR (optional extra `shenbao[rapidocr]`) with the PP-OCRv6 small ONNX models bundled in
+its wheel (rapidocr>=3.10), so nothing is downloaded; the text-line classifier is off."""
 from __future__ import annotations
 
 import numpy as np
 
-from pipeline.ocr.assemble import model_dirs
 from pipeline.ocr.base import OcrBox
 
 
@@ -16,12 +15,9 @@ class RapidEngine:
             from rapidocr import RapidOCR
         except ImportError as e:  # optional dependency
             raise RuntimeError("未安装 rapidocr / rapidocr is not installed (pip install 'shenbao[rapidocr]')") from e
-        d = model_dirs()
         self.ocr = RapidOCR(params={
-            "Det.model_path": str(d["det"] / "inference.onnx"),
-            "Rec.model_path": str(d["rec"] / "inference.onnx"),
-            "Rec.rec_keys_path": None,
             "Global.use_cls": False,
+            "Global.log_level": "warning",
             "EngineConfig.onnxruntime.intra_op_num_threads": 2,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         })
