@@ -86,7 +86,7 @@ service stats {
 }
 CONF
 chmod 755 "$DIR" "$DIR/run" "$DIR/state"
-dovecot -c "$DIR/dovecot.conf"
+dovecot -c "$DIR/dovecot.conf" </dev/null >>"$DIR/dovecot.log" 2>&1   # free the caller's stdout
 echo "$PORT" > "$DIR/port"
 for _ in $(seq 1 50); do
   if python3 - "$PORT" <<'PY' 2>/dev/null; then break; fi
