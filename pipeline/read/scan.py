@@ -57,12 +57,22 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions) -> tuple[dict, Pr
     return payload, prep
 
 
+CACHE_VERSION = 1
+
+
+def cache_key(engine, options: ReadOptions) -> str:
+    """Engine name plus the options that change the cached result (and a format version)."""
+    flags = "".join(str(int(v)) for v in (options.fix_rotation, options.fix_skew, options.suppress_red, options.tables))
+    return f"{engine.name}|{flags}|v{CACHE_VERSION}"
+
+
 def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, options: ReadOptions,
              cache: OcrCache | None = None, want_upright: bool = False) -> tuple[Page, np.ndarray | None]:
     """A Page (points = pixels / scale) from a rendered page image, and the upright image
     before red suppression (when asked for, e.g. for seal detection)."""
     sha = image_sha256(rgb)
-    payload = cache.get(sha, engine.name) if cache else None
+    key = cache_key(engine, options)
+    payload = cache.get(sha, key) if cache else None
     upright = None
     if payload is not None:
         STATS.cache_hits += 1
@@ -72,7 +82,7 @@ def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, optio
         payload, prep = ocr_payload(rgb, engine, options)
         upright = prep.upright
         if cache:
-            cache.put(sha, engine.name, payload)
+            cache.put(sha, key, payload)
     f = 1.0 / scale
     lines = []
     for b in (OcrBox(**x) for x in payload["boxes"]):
