@@ -61,12 +61,37 @@ def _coverage(mask: np.ndarray, x0: int, y0: int, x1: int, y1: int, horizontal: 
     return float(along.mean())
 
 
+def _real_lines(hs: np.ndarray, vs: np.ndarray, xs: list[float], ys: list[float],
+                band: int = 5) -> tuple[list[float], list[float]]:
+    """Keep only rulings that separate cells: a vertical line must run (>= 60 % inked) through
+    at least one row band, a horizontal line across at least one column band. Ornaments,
+    underlines and stamps' edges fall away."""
+    def v_ok(x: float) -> bool:
+        return any(_coverage(vs, int(x) - band, int(ys[r]) + band, int(x) + band, int(ys[r + 1]) - band, False) >= 0.6
+                   for r in range(len(ys) - 1) if ys[r + 1] - ys[r] > 2 * band + 4)
+
+    def h_ok(y: float, xs_: list[float]) -> bool:
+        return any(_coverage(hs, int(xs_[c]) + band, int(y) - band, int(xs_[c + 1]) - band, int(y) + band, True) >= 0.6
+                   for c in range(len(xs_) - 1) if xs_[c + 1] - xs_[c] > 2 * band + 4)
+
+    xs = [x for x in xs if v_ok(x)]
+    if len(xs) < 2:
+        return xs, ys
+    ys = [y for y in ys if h_ok(y, xs)]
+    if len(ys) >= 2:
+        xs = [x for x in xs if v_ok(x)]
+    return xs, ys
+
+
 def _grid_table(hor: np.ndarray, ver: np.ndarray, rx: int, ry: int, rw: int, rh: int,
                 boxes: list[OcrBox], scale: float) -> Table | None:
     hs, vs = hor[ry:ry + rh, rx:rx + rw], ver[ry:ry + rh, rx:rx + rw]
     ys = _positions(hs, 0, max(30, rw // 12), 8)
     xs = _positions(vs, 1, max(15, rh // 40), 8)
     if len(ys) < 2 or len(xs) < 2:
+        return None
+    xs, ys = _real_lines(hs, vs, xs, ys)
+    if len(ys) < 2 or len(xs) < 2 or len(xs) > 41 or len(ys) > 81:
         return None
     nr, nc = len(ys) - 1, len(xs) - 1
     if DEBUG:
