@@ -143,7 +143,7 @@ def red_mask(rgb: np.ndarray) -> np.ndarray:
 
 
 def suppress_red(rgb: np.ndarray, min_size: int = 60, all_red: bool = False) -> np.ndarray:
-    """Whiten seal-like red blobs (roughly square, >= min_size px) so black text under a seal
+    """Remove seal-like red blobs (roughly square, >= min_size px) so black text under a seal
     reads cleanly. Long red text lines (红头 headings) are kept unless all_red."""
     mask = red_mask(rgb)
     if not mask.any():
@@ -157,8 +157,13 @@ def suppress_red(rgb: np.ndarray, min_size: int = 60, all_red: bool = False) -> 
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
         if max(w, h) >= min_size and 0.4 <= w / max(h, 1) <= 2.5:
-            sub = (lab[y:y + h, x:x + w] == i) & (mask[y:y + h, x:x + w] > 0)
-            out[y:y + h, x:x + w][sub] = 255
+            # inside a seal use the red channel: red ink is bright there, black text stays dark
+            # (text strokes under the seal survive, unlike simply whitening red pixels)
+            sub = lab[y:y + h, x:x + w] == i
+            r = rgb[y:y + h, x:x + w, 0].astype(np.int32)
+            g = np.clip((r - 40) * 255 // 130, 0, 255).astype(np.uint8)   # stretch: R>=170 -> white
+            region = out[y:y + h, x:x + w]
+            region[sub] = g[sub][:, None]
     return out
 
 
