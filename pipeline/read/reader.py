@@ -73,18 +73,28 @@ def _read_image(sf: StoredFile, options: ReadOptions) -> list[Page]:
 
     from pipeline.read.render import load_image
     from pipeline.read.scan import ocr_page
+    from PIL import ImageOps
     try:
         with Image.open(sf.blob) as im:
             im.verify()
+        with Image.open(sf.blob) as im:
+            frames = getattr(im, "n_frames", 1) if im.format == "TIFF" else 1
         rgb = load_image(sf.blob)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise _fail(sf, "图片损坏或格式无法识别", f"corrupt or unrecognised image: {e}") from e
     if rgb.size == 0:
         raise _fail(sf, "图片为空", "empty image")
-    engine = _engine(options)
-    page, upright = ocr_page(rgb, sf.path, 1, 1.0, engine, options, _cache(options), want_upright=options.seals)
-    _add_seals(page, upright, 1.0, engine, options)
-    return [page]
+    engine, cache = _engine(options), _cache(options)
+    pages = []
+    for k in range(1, frames + 1):        # a multi-page TIFF gives one page per frame
+        if k > 1:
+            with Image.open(sf.blob) as im:
+                im.seek(k - 1)
+                rgb = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
+        page, upright = ocr_page(rgb, sf.path, k, 1.0, engine, options, cache, want_upright=options.seals)
+        _add_seals(page, upright, 1.0, engine, options)
+        pages.append(page)
+    return pages
 
 
 def _zero_pages(sf: StoredFile, options: ReadOptions) -> bool:
