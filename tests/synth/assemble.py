@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 import json
 import random
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Callable
 
 from . import names as N
 from .broken import broken_file
-from .docs import Doc, concat_pdfs, license_jpeg, render_all
+from .docs import Doc, concat_pdfs, pdfium_bytes, license_jpeg, render_all
 from .license import K
 from .model import PacketSpec, SealOut
 from .scan import ScanOpts, choose, images_pdf, rasterize, scan_page
@@ -79,11 +80,10 @@ def _subset(pdf: bytes, idx: list[int]) -> bytes:
         return pdf
     out = pdfium.PdfDocument.new()
     out.import_pages(src, idx)
-    buf = io.BytesIO()
-    out.save(buf)
+    data = pdfium_bytes(out)
     out.close()
     src.close()
-    return buf.getvalue()
+    return data
 
 
 class Writer:
@@ -236,7 +236,9 @@ def _truth(spec: PacketSpec, documents: list[dict], scanned_kinds: list[str]) ->
         "table1": {"enterprises": spec.table1_enterprises,
                    "project_total_wan": round(spec.project_total_wan + spec.extras.get("table1_total_off", 0), 2),
                    "subsidy_wan": spec.subsidy_wan, "kpis_quantified": sum(k.quantified for k in spec.kpis),
-                   "survey_rows": len(spec.survey_rows)},
+                   "survey_rows": len(spec.survey_rows),
+                   "survey_types": dict(Counter(r.type for r in spec.survey_rows)),
+                   "overview_chars": len(spec.overview)},
         "documents": documents,
         "parties": [p.model_dump(mode="json") for p in spec.parties],
         "injected": spec.injected,

@@ -1,7 +1,9 @@
 """Render every document of a packet (digital form first), in scan order."""
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 import random
 from dataclasses import dataclass, field
 
@@ -91,6 +93,16 @@ def concat_rendered(a: Rendered, b: Rendered) -> Rendered:
     return Rendered(pdf=concat_pdfs([a.pdf, b.pdf]), sizes=a.sizes + b.sizes, seals=list(a.seals))
 
 
+def pdfium_bytes(doc) -> bytes:
+    """Save a pypdfium2 document with its timestamp and random /ID made deterministic (same byte lengths)."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20250101000000", buf.getvalue())
+    pat = rb"/ID\[<[0-9A-F]{32}><[0-9A-F]{32}>\]"
+    digest = hashlib.md5(re.sub(pat, b"", data)).hexdigest().upper().encode()
+    return re.sub(pat, b"/ID[<" + digest + b"><" + digest + b">]", data)
+
+
 def concat_pdfs(pdfs: list[bytes]) -> bytes:
     import pypdfium2 as pdfium
     out = pdfium.PdfDocument.new()
@@ -99,12 +111,11 @@ def concat_pdfs(pdfs: list[bytes]) -> bytes:
         s = pdfium.PdfDocument(b)
         srcs.append(s)
         out.import_pages(s)
-    buf = io.BytesIO()
-    out.save(buf)
+    data = pdfium_bytes(out)
     for s in srcs:
         s.close()
     out.close()
-    return buf.getvalue()
+    return data
 
 
 def license_jpeg(im: Image.Image, quality: int = 82) -> bytes:

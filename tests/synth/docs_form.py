@@ -102,7 +102,7 @@ def _num(v, sep: bool, dec: bool = True) -> str:
 def table2(spec: PacketSpec, p: Party, rec: Recorder, rng: random.Random) -> list:
     d, h = p.declared, p.hints
     est = fmt_date(dt.date.fromisoformat(d.established), h.date_style) if d.established else ""
-    sign = "" if h.table2_date_blank else fmt_date(dt.date.fromisoformat(p.sign_date or spec.application_date), "cn")
+    sign = "" if p.table2_date is None else fmt_date(dt.date.fromisoformat(p.table2_date), "cn")
     intro = [P(h.intro, 9), Spacer(1, 14), P("单位盖章：", 9), seal_flow(rec, p, "table2", rng, 80, -50),
              Spacer(1, 8), P(f"日　　期：{sign}", 9)]
     cap = "" if d.registered_capital_wan is None else f"{d.registered_capital_wan:g}"

@@ -1,12 +1,14 @@
 """Public entry point: generate_packet()."""
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
 from .build import build_spec
 from .inject import BUILD_CODES, NEED_MANY  # noqa: F401
 from .inject2 import apply, check_compatible
+from . import oracle
 from .assemble import materialize
 
 RENDERINGS = ("digital", "scanned", "mixed")
@@ -37,4 +39,15 @@ def generate_packet(out_dir: Path, seed: int, rendering: str = "digital", layout
     pid = packet_id or f"S{seed:05d}"
     spec = build_spec(seed, rendering, layout, pid, n_enterprises=n)
     apply(spec, codes, rng)
-    return materialize(spec, Path(out_dir), scan_dpi=scan_dpi)
+    root = materialize(spec, Path(out_dir), scan_dpi=scan_dpi)
+    verify(root)
+    return root
+
+
+def verify(root: Path) -> None:
+    """The generator's own guarantee: expected_findings == what the rules derive from truth.json."""
+    truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
+    want = {(f["code"], f["party_uscc"]) for f in truth["expected_findings"]}
+    got = oracle.expected(truth)
+    if want != got:
+        raise RuntimeError(f"{root.name}: injected side effects {sorted(got - want)}, not derivable {sorted(want - got)}")

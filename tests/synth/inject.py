@@ -127,6 +127,7 @@ def sign_date_missing(c: Ctx) -> None:
     p = c.pick(("enterprise", "provider", "lead"))
     if p.role == "enterprise" and c.rng.random() < 0.4:
         p.hints.table2_date_blank = True
+        p.table2_date = None
         return c.add("SIGN_DATE_MISSING", p, {"slot": "table2"})
     p.sign_date = None
     p.hints.sign_blank = True

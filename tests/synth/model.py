@@ -108,6 +108,7 @@ class Party(BaseModel):
     financials: Financials | None = None
     statements_months: list[int] = Field(default_factory=list)
     sign_date: str | None = None
+    table2_date: str | None = None      # 表二 日期 (enterprises)
     seals: list[SealOut] = Field(default_factory=list)
     hints: Hints = Field(default_factory=Hints, exclude=True)
 

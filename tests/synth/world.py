@@ -98,6 +98,8 @@ class World:
                   sign_date=(self.app - dt.timedelta(days=rng.randint(0, 12))).isoformat(),
                   statements_months=[1, 2, 3, 4, 5, 6] if rng.random() < 0.8 else [2, 3, 4, 5, 6, 7])
         p.financials = self.financials(p)
+        if role == "enterprise":
+            p.table2_date = p.sign_date
         self.used_names.add(name)
         return p
 
@@ -154,10 +156,9 @@ class World:
 
 
 def survey(rng: random.Random, enterprises: list[Party], extra_names: list[str]) -> list[SurveyRow]:
-    n = rng.randint(15, 20)
-    names = [p.name for p in enterprises] + extra_names
-    names = names[:n]
     types = rng.sample(V.SURVEY_TYPES, rng.choice([5, 5, 6]))
+    n = max(rng.randint(15, 20), 3 * len(types))
+    names = ([p.name for p in enterprises] + extra_names)[:n]
     assigned = [t for t in types for _ in range(3)]
     assigned += [rng.choice(types) for _ in range(len(names) - len(assigned))]
     rng.shuffle(assigned)
