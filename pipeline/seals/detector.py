@@ -42,20 +42,23 @@ def red_mask(rgb: np.ndarray, level: int = 0) -> np.ndarray:
     """255 where a pixel is seal red (hue near 0/180, saturated, redder than green/blue).
 
     level 0 takes clear ink; level 1 also pale stamps (faint scans, dim phone photos)."""
-    d_min, s_min = LEVELS[level]
+    return red_masks(rgb)[level]
+
+
+def red_masks(rgb: np.ndarray) -> list[np.ndarray]:
+    """red_mask for every level, sharing the colour conversion."""
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    r = rgb[..., 0].astype(np.int16)
-    gb = np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16)
-    red = ((h <= 10) | (h >= 155)) & (s >= s_min) & (v >= 60) & (r - gb >= d_min)
-    return red.astype(np.uint8) * 255
+    gb = np.maximum(rgb[..., 1], rgb[..., 2])
+    excess = cv2.subtract(rgb[..., 0], gb)                       # saturating uint8 r - max(g, b)
+    base = ((h <= 10) | (h >= 155)) & (v >= 60)
+    return [(base & (s >= s_min) & (excess >= d_min)).astype(np.uint8) * 255 for d_min, s_min in LEVELS]
 
 
 def redness(rgb: np.ndarray) -> np.ndarray:
     """0..255 'how red' map: black/grey print scores 0, seal ink scores high."""
-    r = rgb[..., 0].astype(np.int16)
-    gb = np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16)
-    return np.clip((r - gb) * 2, 0, 255).astype(np.uint8)
+    excess = cv2.subtract(rgb[..., 0], np.maximum(rgb[..., 1], rgb[..., 2]))
+    return cv2.add(excess, excess)
 
 
 def _ring_stats(mask: np.ndarray, cx: float, cy: float, ax: float, ay: float, angle: float,
@@ -154,10 +157,17 @@ def _robust_ellipse(pts: np.ndarray, iters: int = 4) -> tuple | None:
 
 def _remove_long_lines(mask: np.ndarray, length: int) -> np.ndarray:
     """Drop straight horizontal/vertical red rules (table frames of invoices)."""
-    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
-    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))
-    lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, hk) | cv2.morphologyEx(mask, cv2.MORPH_OPEN, vk)
-    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    h, w = mask.shape
+    small = cv2.resize(mask, (w // 2, h // 2), interpolation=cv2.INTER_AREA)   # at half size: 8x cheaper
+    small = (small > 0).astype(np.uint8) * 255
+    k = max(8, length // 2)
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, k))
+    lines = cv2.morphologyEx(small, cv2.MORPH_OPEN, hk) | cv2.morphologyEx(small, cv2.MORPH_OPEN, vk)
+    if not lines.any():
+        return mask
+    lines = cv2.dilate(cv2.resize(lines, (w, h), interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8))
+    lines = cv2.bitwise_and(lines, mask)
     return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
 
 
@@ -191,9 +201,9 @@ def detect(rgb: np.ndarray) -> list[Candidate]:
     img = cv2.resize(rgb, (round(W * f), round(H * f)), interpolation=cv2.INTER_AREA) if f < 1 else rgb
     found: list[Candidate] = []
     red = redness(img)
-    for level in range(len(LEVELS)):
-        raw = red_mask(img, level)
-        if raw.any():
+    min_ink = (0.02 * min(img.shape[:2])) ** 2          # too little red for any seal: stop early
+    for level, raw in enumerate(red_masks(img)):
+        if cv2.countNonZero(raw) >= min_ink:
             for c in _detect_mask(raw, red):
                 c.score *= 1.0 if level == 0 else 0.9
                 found.append(c)

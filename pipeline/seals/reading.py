@@ -146,6 +146,12 @@ def clean_text(s: str) -> str:
     return re.sub(r"[\s·.,，。:：;；'\"`~_\-—|/\\★☆*]+", "", s)
 
 
+def strip_code(t: str) -> str:
+    """Drop the anti-forgery code digits caught at either end of a ring reading (names have none)."""
+    core = re.sub(r"^[0-9A-Za-z]+|[0-9A-Za-z]+$", "", t)
+    return core if len(re.findall(r"[\u4e00-\u9fff]", core)) >= 4 else t
+
+
 def kind_of(kind_text: str, ring_text: str) -> str:
     """company | finance | contract | invoice | authority from what was read."""
     if AUTHORITY_RE.search(ring_text or ""):
@@ -161,18 +167,28 @@ def kind_of(kind_text: str, ring_text: str) -> str:
     return "company"
 
 
-def read_round(rgb: np.ndarray, c: Candidate, engine) -> dict:
-    """Ring text, its confidence, the kind and the horizontal kind text of a round/oval seal."""
+def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict:
+    """Ring text, its confidence, the kind and the horizontal kind text of a round/oval seal.
+
+    The ring is read from its likeliest start (the widest gap); only an unsure reading is read
+    again from the second likeliest start. The horizontal lines are read in the same call."""
     norm = normalise(rgb, c)
-    strips = ring_strips(norm)
-    res = engine.recognize_lines([s for s, _ in strips])
-    # the better reading wins; a reading that starts or ends with code digits is a wrong start
-    scored = [(s - 0.15 * bool(re.match(r"^\d|.*\d$", clean_text(t))), i) for i, (t, s) in enumerate(res)]
-    best = max(scored)[1]
-    text, conf = clean_text(res[best][0]), float(res[best][1])
-    up = upright(norm, strips[best][1])
+    n_center = 1 if c.shape == "round" else 2          # ovals (invoice seals) carry a middle line too
+    best = None
+    for strip, gap in ring_strips(norm):
+        center = center_lines(upright(norm, gap))[:n_center]
+        res = engine.recognize_lines([strip] + center)
+        t, s = clean_text(res[0][0]), float(res[0][1])
+        # a reading that starts or ends with code digits started at the wrong place
+        score = s - 0.15 * bool(re.match(r"^\d|.*\d$", t))
+        t = strip_code(t)
+        if best is None or score > best[0]:
+            best = (score, t, s, res[1:])
+        if score >= sure:
+            break
+    _, text, conf, center = best
     kind_text = ""
-    for t, s in engine.recognize_lines(center_lines(up)):
+    for t, s in center:
         t = clean_text(t)
         if s >= 0.5 and ("专用" in t or "章" in t or any(w in t for ws in KIND_WORDS.values() for w in ws[:2])):
             kind_text = t
