@@ -88,9 +88,44 @@ def party_out(party: Party, ctx: ReviewContext) -> PartyOut:
         seals=_seals_of(party, ctx))
 
 
+# Codes that concern either one party or the packet as a whole. A packet-level instance concerns what the
+# lead unit (the applicant) submitted — the 申报书, 表一, the survey — so it names the lead unit; a code is then
+# never reported both with and without a party.
+LEAD_OWNS_PACKET_LEVEL = {"DOC_MISSING", "FIELD_EMPTY", "TOTAL_MISMATCH", "SIGN_DATE_MISSING", "PARTY_LIST_MISMATCH"}
+
+
+def attribute(findings: list[FindingOut], ctx: ReviewContext) -> list[FindingOut]:
+    """Name the party a packet-level finding concerns, where the packet says whose it is."""
+    lead = next((p for p in ctx.parties if p.role == "lead"), None)
+    folder_party = _folder_parties(ctx)
+    for f in findings:
+        if f.party_uscc or f.party_name:
+            continue
+        owner = None
+        if f.code in LEAD_OWNS_PACKET_LEVEL:
+            owner = lead
+        elif f.code == "DOC_UNREADABLE" and f.file:
+            owner = folder_party.get(f.file.rsplit("/", 1)[0] if "/" in f.file else "")
+        if owner is not None:
+            f.party_uscc, f.party_name = owner.uscc, owner.name
+    return findings
+
+
+def _folder_parties(ctx: ReviewContext) -> dict[str, Party]:
+    """Folders whose tied documents all belong to one party (separate-file packets)."""
+    seen: dict[str, set[str]] = {}
+    for d in ctx.documents:
+        if d.party_key and d.kind != DocKind.application_form:
+            folder = d.file.rsplit("/", 1)[0] if "/" in d.file else ""
+            seen.setdefault(folder, set()).add(d.party_key)
+    keyed = {p.key: p for p in ctx.parties}
+    return {folder: keyed[next(iter(keys))] for folder, keys in seen.items() if folder and len(keys) == 1}
+
+
 def build_report(ctx: ReviewContext, findings: list[FindingOut], engines: dict[str, str],
                  rule_pack: str | None) -> ReportModel:
     order = {"error": 0, "warning": 1, "info": 2}
+    findings = attribute(findings, ctx)
     findings = sorted(findings, key=lambda f: (order[f.severity], f.code, f.party_name or ""))
     parties = sorted(ctx.parties, key=lambda p: (ROLE_ORDER.get(p.role, 9), p.key))
     return ReportModel(

@@ -85,19 +85,31 @@ def _context(docs: list[Document], content: dict[int, Party | None]) -> dict[int
         if d.kind not in PARTY_KINDS:
             continue
         same_file = [j for j, e in enumerate(docs) if e.file == d.file and e.kind in PARTY_KINDS]
-        if len(same_file) > 1:  # one-file scan: the neighbours on both sides
-            pos = same_file.index(i)
-            around = [content.get(j) for j in same_file[max(0, pos - 1):pos] + same_file[pos + 1:pos + 2]]
-            around = [p for p in around if p is not None]
-            if around and all(p.key == around[0].key for p in around):
-                ctx[i] = around[0]
-                continue
+        if len(same_file) > 1:  # one-file scan: bundles run licence → audit → statements → commitment
+            ctx[i] = _bundle_party(docs, same_file, same_file.index(i), content)
+            continue
         counts = by_folder.get(d.extra.get("folder", ""), Counter())
         if counts and d.extra.get("folder"):
             key, n = counts.most_common(1)[0]
             if n / sum(counts.values()) >= 0.6 and len(counts) <= 2:
                 ctx[i] = keyed[key]
     return ctx
+
+
+def _bundle_party(docs: list[Document], run: list[int], pos: int,
+                  content: dict[int, Party | None]) -> Party | None:
+    """Whose bundle the document at run[pos] sits in: the neighbours' party when they agree; otherwise the
+    preceding bundle's, unless that bundle already holds a document of this kind (then the following one's)."""
+    prev = next((content[j] for j in reversed(run[:pos]) if content.get(j) is not None), None)
+    nxt = next((content[j] for j in run[pos + 1:] if content.get(j) is not None), None)
+    if prev is None or nxt is None or prev.key == nxt.key:
+        return prev or nxt
+    kind = docs[run[pos]].kind
+    start = pos
+    while start > 0 and content.get(run[start - 1]) in (None, prev):
+        start -= 1
+    prev_has_kind = any(docs[j].kind == kind and content.get(j) is prev for j in run[start:pos])
+    return nxt if prev_has_kind else prev
 
 
 def tie_documents(docs: list[Document], parties: list[Party]) -> None:
