@@ -161,6 +161,7 @@ def test_sigkill_mid_batch_then_rerun_reviews_each_packet_once(tmp_path):
             break
         assert proc.poll() is None, "batch ended before it could be killed"
         time.sleep(0.02)
+    time.sleep(0.15)                     # well inside the next review (each sleeps 0.4 s)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     done_before = len(log.read_text().splitlines())
@@ -178,6 +179,30 @@ def test_sigkill_mid_batch_then_rerun_reviews_each_packet_once(tmp_path):
         assert set(s.scalars(select(PacketRow.state)).all()) == {"reviewed"}
     rows = sheet_rows(out / "汇总.xlsx", "汇总")
     assert len(rows) == n
+
+
+@pytest.mark.quick
+def test_review_finished_before_crash_is_adopted_not_repeated(tmp_path, monkeypatch):
+    """Killed after report.json was written but before the commit: the next batch commits it."""
+    import socket
+
+    from pipeline.store import repo
+    src = make_source(tmp_path, 1)
+    out = tmp_path / "out"
+    store = open_store(out / "store")
+    from pipeline.batch.core import list_new_submissions, register
+    [pid] = register(list_new_submissions(str(src), store.url), store.url)
+    dead = f"{socket.gethostname()}:999999"
+    assert repo.claim(store, pid, dead) == 1
+    repo.start_run(store, pid, 1, "batch", out / pid, worker=dead)
+    packet, problems = repo.load_packet(store, pid)
+    review_simple(packet, out / pid, problems)            # the review finished, then the process died
+    calls = []
+    res = run_batch(str(src), out, lambda p, o: calls.append(p.id) or review_simple(p, o))
+    assert res.adopted == [pid] and res.reviewed == [] and calls == []
+    with store.session() as s:
+        assert s.scalars(select(RunRow.state).where(RunRow.packet_id == pid)).all() == ["done"]
+        assert s.get(PacketRow, pid).state == "reviewed"
 
 
 @pytest.mark.postgres

@@ -69,8 +69,8 @@ def default_review() -> Review:
 def list_new_submissions(source: str, store_url: str, limits: Limits | None = None) -> list[Submission]:
     """Ingest the source (bytes go to the blob store) and keep the submissions not registered yet."""
     store = store_for(store_url)
-    subs = ingest(source, store.blobs, limits)
-    known = repo.known_submission_ids(store, [s.id for s in subs])
+    known = repo.known_submission_ids(store)
+    subs = ingest(source, store.blobs, limits, skip=known.__contains__)
     return [s for s in subs if s.id not in known]
 
 
@@ -165,13 +165,24 @@ def adopt_finished(store: Store) -> list[str]:
     return adopted
 
 
-def write_batch_outputs(store_url: str, out_dir: str | Path, today: date | None = None) -> dict:
-    """汇总.xlsx over every packet in the store, and a 补正通知.docx for each packet needing corrections."""
+def write_batch_outputs(store_url: str, out_dir: str | Path, today: date | None = None,
+                        refresh: list[str] | None = None) -> dict:
+    """汇总.xlsx over every packet in the store, and 补正通知.docx for each packet needing corrections.
+
+    A notice is (re)written when missing or when its packet is in `refresh` (reviewed just now; None:
+    all); the notice of a packet that no longer needs one is removed."""
     out_dir = Path(out_dir)
     packs = summaries(store_for(store_url))
     xlsx = write_xlsx(packs, out_dir / "汇总.xlsx")
-    notices = [str(write_notice(p, out_dir / p.id / "补正通知.docx", today))
-               for p in packs if p.run_id is not None and p.needs_correction]
+    notices = []
+    for p in packs:
+        path = out_dir / p.id / "补正通知.docx"
+        if p.run_id is not None and p.needs_correction:
+            if refresh is None or p.id in refresh or not path.exists():
+                write_notice(p, path, today)
+            notices.append(str(path))
+        elif path.exists():
+            path.unlink()
     return {"xlsx": str(xlsx), "notices": notices, "packets": packs}
 
 
@@ -211,7 +222,7 @@ def run_batch(source: str, out_dir: Path, review: Review | None = None, store_ur
             elif st is not None:
                 res.reviewed.append(pid)
         pending = repo.pending_packets(store)
-    outs = write_batch_outputs(url, out_dir)
+    outs = write_batch_outputs(url, out_dir, refresh=res.reviewed + res.adopted)
     res.xlsx, res.notices, res.packets = outs["xlsx"], outs["notices"], outs["packets"]
     return res
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import email
+import hashlib
+import re
 import mailbox
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.policy import Compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
@@ -25,11 +27,23 @@ class _RawHeaders(Compat32):
 RAW = _RawHeaders()
 
 
-def parse_message(raw: bytes, source: str, blobs: BlobStore, limits: Limits | None = None) -> Submission:
-    """One e-mail (bytes as received) -> a Submission; the raw message is kept in the blob store."""
-    raw_sha, _ = blobs.put(raw)
+Skip = Callable[[str], bool] | None
+
+
+def mail_id(mid: str | None, raw: bytes) -> str:
+    """Submission id of an e-mail: its Message-ID, else the sha256 of its bytes."""
+    return sha_id("mail", mid) if mid else sha_id("mail-bytes", hashlib.sha256(raw).hexdigest())
+
+
+def parse_message(raw: bytes, source: str, blobs: BlobStore, limits: Limits | None = None,
+                  skip: Skip = None) -> Submission | None:
+    """One e-mail (bytes as received) -> a Submission; the raw message is kept in the blob store.
+    None when skip(id) says it was registered before (its attachments are not even decoded)."""
     msg = email.message_from_bytes(raw, policy=RAW)
     mid = (msg.get("Message-ID") or "").strip() or None
+    if skip is not None and skip(mail_id(mid, raw)):
+        return None
+    raw_sha, _ = blobs.put(raw)
     sender = None
     try:
         addrs = getaddresses([header_text(msg.get("From"))])
@@ -42,7 +56,7 @@ def parse_message(raw: bytes, source: str, blobs: BlobStore, limits: Limits | No
             sent = parsedate_to_datetime(str(msg.get("Date"))).isoformat()
     except (TypeError, ValueError):
         sent = None
-    sub = Submission(id=sha_id("mail", mid) if mid else sha_id("mail-bytes", raw_sha), kind="mail",
+    sub = Submission(id=mail_id(mid, raw), kind="mail",
                      source=source, message_id=mid, sender=sender,
                      subject=header_text(msg.get("Subject")).strip() or None, sent_at=sent,
                      raw_sha256=raw_sha)
@@ -74,15 +88,19 @@ def parse_message(raw: bytes, source: str, blobs: BlobStore, limits: Limits | No
     return sub
 
 
-def read_eml(path: Path, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
-    return [parse_message(path.read_bytes(), str(path), blobs, limits)]
+def _some(subs) -> list[Submission]:
+    return [s for s in subs if s is not None]
 
 
-def read_mbox(path: Path, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
+def read_eml(path: Path, blobs: BlobStore, limits: Limits | None = None, skip: Skip = None) -> list[Submission]:
+    return _some([parse_message(path.read_bytes(), str(path), blobs, limits, skip)])
+
+
+def read_mbox(path: Path, blobs: BlobStore, limits: Limits | None = None, skip: Skip = None) -> list[Submission]:
     box = mailbox.mbox(str(path), create=False)
     try:
-        return [parse_message(box.get_bytes(k), f"{path}#{i}", blobs, limits)
-                for i, k in enumerate(box.keys())]
+        return _some([parse_message(box.get_bytes(k), f"{path}#{i}", blobs, limits, skip)
+                      for i, k in enumerate(box.keys())])
     finally:
         box.close()
 
@@ -91,14 +109,15 @@ def is_maildir(path: Path) -> bool:
     return path.is_dir() and all((path / d).is_dir() for d in ("cur", "new", "tmp"))
 
 
-def read_maildir(path: Path, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
+def read_maildir(path: Path, blobs: BlobStore, limits: Limits | None = None, skip: Skip = None) -> list[Submission]:
     box = mailbox.Maildir(str(path), factory=None, create=False)
-    out = [parse_message(box.get_bytes(k), f"{path}#{k}", blobs, limits) for k in sorted(box.keys())]
+    out = _some([parse_message(box.get_bytes(k), f"{path}#{k}", blobs, limits, skip) for k in sorted(box.keys())])
     return sorted(out, key=lambda s: (s.sent_at or "", s.id))
 
 
-def imap_messages(url: str) -> Iterator[tuple[str, bytes]]:
-    """(uid, raw bytes) of every message of imap[s]://user:pass@host:port/FOLDER, left unseen."""
+def imap_messages(url: str, skip: Skip = None) -> Iterator[tuple[str, bytes]]:
+    """(uid, raw bytes) of every message of imap[s]://user:pass@host:port/FOLDER, left unseen.
+    Message-IDs are fetched first; bodies only of messages that skip() does not refuse."""
     from imap_tools import MailBox, MailBoxUnencrypted
     u = urlparse(url)
     folder = unquote(u.path.lstrip("/")) or "INBOX"
@@ -106,7 +125,19 @@ def imap_messages(url: str) -> Iterator[tuple[str, bytes]]:
     cls = MailBox if u.scheme == "imaps" else MailBoxUnencrypted
     port = u.port or (993 if u.scheme == "imaps" else 143)
     with cls(u.hostname, port).login(user, pw, initial_folder=folder) as mb:
-        for uid in mb.uids():
+        uids = mb.uids()
+        known: set[str] = set()
+        if skip is not None and uids:
+            typ, data = mb.client.uid("FETCH", "1:*", "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            for d in data if typ == "OK" else []:
+                if isinstance(d, tuple) and len(d) == 2:
+                    m_uid = re.search(rb"UID (\d+)", d[0])
+                    m_id = email.message_from_bytes(d[1]).get("Message-ID")
+                    if m_uid and m_id and skip(mail_id(m_id.strip(), b"")):
+                        known.add(m_uid.group(1).decode())
+        for uid in uids:
+            if uid in known:
+                continue
             typ, data = mb.client.uid("FETCH", uid, "(BODY.PEEK[])")
             if typ != "OK":
                 continue
@@ -115,8 +146,8 @@ def imap_messages(url: str) -> Iterator[tuple[str, bytes]]:
                 yield uid, raw
 
 
-def read_imap(url: str, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
+def read_imap(url: str, blobs: BlobStore, limits: Limits | None = None, skip: Skip = None) -> list[Submission]:
     u = urlparse(url)
     shown = f"{u.scheme}://{u.username}@{u.hostname}:{u.port or ''}{u.path}"   # no password
-    out = [parse_message(raw, f"{shown}#{uid}", blobs, limits) for uid, raw in imap_messages(url)]
+    out = _some([parse_message(raw, f"{shown}#{uid}", blobs, limits, skip) for uid, raw in imap_messages(url, skip)])
     return sorted(out, key=lambda s: (s.sent_at or "", s.id))

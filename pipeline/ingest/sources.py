@@ -5,6 +5,7 @@ folder of only subfolders / archives / mails is a collection: each entry is its 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.ingest.collect import IMAGE_EXT, OFFICE_EXT, PDF_EXT, Collector
@@ -30,10 +31,12 @@ def _folder_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_folder(path: Path, blobs: BlobStore, limits: Limits | None = None) -> Submission:
+def read_folder(path: Path, blobs: BlobStore, limits: Limits | None = None, skip=None) -> Submission | None:
     """A packet folder: every file under it, packet paths relative to the folder."""
-    sub = Submission(id=sha_id("folder", str(path.resolve()), _folder_digest(path)), kind="folder",
-                     source=str(path), subject=path.name)
+    sid = sha_id("folder", str(path.resolve()), _folder_digest(path))
+    if skip is not None and skip(sid):
+        return None
+    sub = Submission(id=sid, kind="folder", source=str(path), subject=path.name)
     col = Collector(sub, blobs, limits)
     for f in sorted(path.rglob("*")):
         rel = "/".join(safe_component(p) for p in f.relative_to(path).parts)
@@ -44,10 +47,15 @@ def read_folder(path: Path, blobs: BlobStore, limits: Limits | None = None) -> S
     return sub
 
 
-def read_file(path: Path, blobs: BlobStore, limits: Limits | None = None) -> Submission:
+def read_file(path: Path, blobs: BlobStore, limits: Limits | None = None, skip=None) -> Submission | None:
     """A single zip or PDF (or image) is one packet; its bytes identify the submission."""
-    sha, blob, size = blobs.put_file(path)
+    import hashlib
     kind = "zip" if path.suffix.lower() == ".zip" else "pdf" if path.suffix.lower() == ".pdf" else "file"
+    with open(path, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    if skip is not None and skip(sha_id(kind, digest)):
+        return None
+    sha, blob, size = blobs.put_file(path)
     sub = Submission(id=sha_id(kind, sha), kind=kind, source=str(path), subject=path.stem, raw_sha256=sha)
     Collector(sub, blobs, limits).add_blob(sha, blob, size, safe_component(path.name), str(path), 0)
     return sub
@@ -57,11 +65,13 @@ def is_packet_folder(path: Path) -> bool:
     return any(f.is_file() and f.suffix.lower() in DOC_EXT for f in path.iterdir())
 
 
-def ingest(source: str, blobs: BlobStore, limits: Limits | None = None) -> list[Submission]:
-    """All submissions of a source, oldest first. Raises SourceError if the source cannot be reached."""
+def ingest(source: str, blobs: BlobStore, limits: Limits | None = None,
+           skip: Callable[[str], bool] | None = None) -> list[Submission]:
+    """All submissions of a source, oldest first. Raises SourceError if the source cannot be reached.
+    skip(submission_id) -> True leaves out a submission registered before, without decoding it."""
     if source.startswith(("imap://", "imaps://")):
         try:
-            return read_imap(source, blobs, limits)
+            return read_imap(source, blobs, limits, skip)
         except OSError as e:
             raise SourceError(f"无法连接邮箱 {source.split('@')[-1]}：{e}") from e
         except Exception as e:  # imap_tools raises its own error classes for login/select
@@ -71,18 +81,18 @@ def ingest(source: str, blobs: BlobStore, limits: Limits | None = None) -> list[
         raise SourceError(f"来源不存在：{source}")
     if path.is_dir():
         if is_maildir(path):
-            return read_maildir(path, blobs, limits)
+            return read_maildir(path, blobs, limits, skip)
         if is_packet_folder(path):
-            return [read_folder(path, blobs, limits)]
+            return [s for s in [read_folder(path, blobs, limits, skip)] if s is not None]
         out: list[Submission] = []
         for child in sorted(path.iterdir()):
             if child.name.startswith(".") or (child.is_file() and child.suffix.lower() not in COLLECTED):
                 continue                      # README, scripts, answer keys beside the packets
-            out.extend(ingest(str(child), blobs, limits))
+            out.extend(ingest(str(child), blobs, limits, skip))
         return out
     ext = path.suffix.lower()
     if ext == ".eml":
-        return read_eml(path, blobs, limits)
+        return read_eml(path, blobs, limits, skip)
     if ext in (".mbox", ".mbx") or path.name == "mbox":
-        return read_mbox(path, blobs, limits)
-    return [read_file(path, blobs, limits)]
+        return read_mbox(path, blobs, limits, skip)
+    return [s for s in [read_file(path, blobs, limits, skip)] if s is not None]

@@ -11,9 +11,18 @@ CHUNK = 1 << 20
 
 
 class BlobStore:
+    """Writes are atomic (temp file + rename). fsync is deferred: call flush() before recording a blob
+    in the database (one os.sync() for many blobs; a killed process loses nothing either way)."""
+
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
         (self.root / "blobs").mkdir(parents=True, exist_ok=True)
+        self._dirty = False
+
+    def flush(self) -> None:
+        if self._dirty:
+            os.sync()
+            self._dirty = False
 
     def path_of(self, sha: str) -> Path:
         return self.root / "blobs" / sha[:2] / sha[2:4] / sha
@@ -45,8 +54,6 @@ class BlobStore:
                         raise ValueError(f"超过大小上限 {limit} 字节")
                     h.update(chunk)
                     out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
             sha = h.hexdigest()
             dest = self.path_of(sha)
             if dest.is_file():
@@ -55,6 +62,7 @@ class BlobStore:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, dest)
                 os.chmod(dest, 0o444)
+                self._dirty = True
             return sha, dest, size
         except BaseException:
             if os.path.exists(tmp):
@@ -72,13 +80,12 @@ class BlobStore:
             with os.fdopen(fd, "wb") as out:
                 for c in chunks:
                     out.write(c)
-                out.flush()
-                os.fsync(out.fileno())
             if dest.exists():          # lost a race with another writer: same bytes, keep theirs
                 os.unlink(tmp)
             else:
                 os.replace(tmp, dest)
                 os.chmod(dest, 0o444)
+                self._dirty = True
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)

@@ -46,8 +46,11 @@ def _alive(worker: str | None) -> bool:
 
 # --- registration -----------------------------------------------------------------------------
 
-def known_submission_ids(store: Store, ids: list[str]) -> set[str]:
+def known_submission_ids(store: Store, ids: list[str] | None = None) -> set[str]:
+    """Registered submission ids (all of them, or those among ids)."""
     with store.session() as s:
+        if ids is None:
+            return set(s.scalars(select(SubmissionRow.id)))
         return set(s.scalars(select(SubmissionRow.id).where(SubmissionRow.id.in_(ids)))) if ids else set()
 
 
@@ -72,6 +75,7 @@ def register(store: Store, sub: Submission) -> tuple[str, int] | None:
 
     Returns (packet_id, version), or None when the submission was registered before."""
     ident = identity(sub.sender, sub.subject)
+    store.blobs.flush()                      # the bytes are on disk before the DB points at them
     with store.session() as s, s.begin():
         if s.get(SubmissionRow, sub.id) is not None:
             return None
