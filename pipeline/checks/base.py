@@ -225,14 +225,89 @@ def party_docs(ctx: ReviewContext, party: Party, kind: DocKind | str, section: s
             continue
         if (d.party_key and d.party_key == party.key) or (party.uscc and d.party_uscc == party.uscc):
             out.append(d)
+    if not out and not party.documents:
+        out = [d for d in untied_named(ctx, party) if d.kind == kind and (section is None or d.section == section)]
     return sorted(out, key=lambda d: d.extra.get("content_party") not in (None, party.key))
 
 
+SUBJECT_FIELDS = ("name", "entity", "committer")
+
+
+def subject_of(d: Document) -> str | None:
+    for k in SUBJECT_FIELDS:
+        v = d.value(k)
+        if isinstance(v, str) and v.strip():
+            return v
+    v = d.extra.get("subject")
+    return v if isinstance(v, str) and v.strip() else None
+
+
+def name_matches(short: str, full: str) -> bool:
+    """An OCR'd name matches a full one: equal, a cut-off prefix (>= 5 characters), or within two edits."""
+    a, b = norm_name(short), norm_name(full)
+    if a == b:
+        return True
+    if len(a) >= 5 and b.startswith(a):
+        return True
+    return len(a) >= 8 and edit_distance(a, b) <= 2
+
+
+def untied_named(ctx: ReviewContext, party: Party) -> list[Document]:
+    """Documents tied to no party whose subject is this (document-less) party's name, possibly cut off by OCR:
+    a 表一 cell that wrapped gives '江门市永诚信' for 江门市永诚信息科技有限公司."""
+    if len(norm_name(party.name)) < 5:
+        return []
+    subjects = {}
+    for d in ctx.documents:
+        holder = ctx.party(d.party_key) if d.party_key else None
+        misfiled = holder is not None and subject_of(d) is not None and not name_matches(holder.name, subject_of(d)) \
+            and not name_matches(subject_of(d), holder.name)
+        if (misfiled or (d.party_key is None and d.party_uscc is None)) and d.kind not in (DocKind.application_form,
+                                                                           DocKind.survey_report,
+                                                                           DocKind.implementation_plan):
+            s = subject_of(d)
+            if s and name_matches(party.name, s):
+                subjects.setdefault(norm_name(s), []).append(d)
+    return next(iter(subjects.values())) if len(subjects) == 1 else []
+
+
+def twin_parties(ctx: ReviewContext) -> set[str]:
+    """Parties with no documents whose name is an OCR-cut or misread form of exactly one other party that has
+    documents: the same company read twice (表一 vs 表二/licence). They take part in no check."""
+    out = set()
+    with_docs = [p for p in ctx.parties if p.documents]
+    for p in ctx.parties:
+        if p.documents or untied_named(ctx, p):
+            continue
+        hits = [q for q in with_docs if q.key != p.key and name_matches(p.name, q.name)]
+        if len(hits) == 1:
+            out.add(p.key)
+    return out
+
+
 def own_doc(ctx: ReviewContext, party: Party, kind: DocKind | str, section: str | None = None) -> Document | None:
-    """The party's own document of a kind (not a copy of another party's filed in its bundle)."""
+    """The party's own document of a kind (not a copy of another party's filed in its bundle): one whose
+    subject (name / code) is the party's first; None when every candidate plainly names another company."""
     docs = party_docs(ctx, party, kind, section)
     own = [d for d in docs if d.extra.get("content_party") in (None, party.key)]
-    return (own or [None])[0]
+    if DocKind(kind) == DocKind.application_form:
+        return (own or [None])[0]
+    from pipeline.checks.uscc import compact
+    codes = {compact(party.uscc)} if party.uscc else set()
+    t2 = [x for x in ctx.documents if x.kind == DocKind.application_form and x.section == "table2"
+          and (x.party_key == party.key) and x.value("uscc")]
+    codes |= {compact(x.value("uscc")) for x in t2}
+
+    def mine(d: Document) -> bool | None:
+        s, u = subject_of(d), d.value("uscc")
+        if (u and compact(u) in codes) or (s and (name_matches(party.name, s) or name_matches(s, party.name))):
+            return True
+        if s and similarity(norm_name(s), norm_name(party.name)) < 0.6 and (not u or not codes or
+                                                                             compact(u) not in codes):
+            return False   # plainly another company's document
+        return None        # unread: cannot tell
+    ranked = [d for d in own if mine(d) is True] + [d for d in own if mine(d) is None]
+    return (ranked or [None])[0]
 
 
 def table1(ctx: ReviewContext) -> Document | None:

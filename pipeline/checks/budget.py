@@ -131,6 +131,9 @@ def _suppliers(ctx: ReviewContext, out: Findings, party: Party | None, t2: Docum
     lead = t1.value("lead_name")
     if lead:
         known.append(norm_name(lead))
+    known += [norm_name(d.value("name")) for d in ctx.docs_of_kind(DocKind.business_license) if d.value("name")]
+    known = [k for k in dict.fromkeys(known) if k]
+    ocr = t2.ocr or any(p.ocr for p in [ctx.page(f, i) for f, i in t2.pages] if p is not None)
     if not any(p.role == "provider" for p in ctx.parties) and not any(rval(r, "role") == "provider" for r in t1.rows):
         return
     for r in t2.rows:
@@ -139,7 +142,8 @@ def _suppliers(ctx: ReviewContext, out: Findings, party: Party | None, t2: Docum
         if not sup:
             continue
         n = norm_name(sup)
-        if "华为" in n or n in known or any(similarity(n, k) >= 0.75 for k in known):
+        if "华为" in n or n in known or any(similarity(n, k) >= (0.5 if ocr else 0.75) for k in known) or \
+                any(len(k) >= 5 and (n.startswith(k) or k.startswith(n)) for k in known):
             continue
         if fs is not None and fs.confidence < th(ctx, "ocr_low_confidence"):
             continue
@@ -155,7 +159,8 @@ def _cluster(ctx: ReviewContext, out: Findings) -> None:
     tol_wan = th(ctx, "total_tolerance_wan") + 1e-6
     totals = [to_number(d.value("product_total")) for _, d in t2s]
     subs = [to_number(d.value("subsidy")) for _, d in t2s]
-    n_listed = len([r for r in (t1.rows if t1 else []) if rval(r, "name") and rval(r, "role") != "provider"])
+    from pipeline.checks.eligibility import t1_count
+    n_listed = t1_count(ctx)[0] if t1 is not None else 0
     complete = bool(t2s) and (n_listed == 0 or n_listed == len(t2s))
     t2_fields = [d.fields.get("product_total") for _, d in t2s]
     if t1 is not None and complete:

@@ -5,7 +5,7 @@ from models.packet import Party, ReviewContext
 from models.provenance import DocKind, Document
 from models.report import EvidenceOut, FindingOut
 from pipeline.checks.base import (KIND_CN, Findings, is_blank, norm_name, party_anchor, party_docs, rules_of,
-                                  table1_row)
+                                  table1_row, twin_parties)
 
 # Documents of the whole packet (the lead submits them; they carry no party of their own).
 PACKET_KINDS = {DocKind.application_form, DocKind.survey_report, DocKind.implementation_plan}
@@ -38,8 +38,9 @@ def _has(ctx: ReviewContext, party: Party, kind: DocKind, section: str | None) -
 def orphan_parties(ctx: ReviewContext) -> set[str]:
     """Enterprises named in 表一 with none of their own materials (PARTY_LIST_MISMATCH reports them instead)."""
     out = set()
+    twins = twin_parties(ctx)
     for p in ctx.parties:
-        if p.role != "enterprise":
+        if p.role != "enterprise" or p.key in twins:
             continue
         if not any(_has(ctx, p, k, s) for k, s in [(DocKind.application_form, "table2"),
                                                    (DocKind.business_license, None),
@@ -62,7 +63,7 @@ def _missing(ctx: ReviewContext, out: Findings) -> None:
     if not ctx.documents:  # nothing was read at all: DOC_UNREADABLE says why
         return
     reqs = rules_of(ctx)["required_documents"]
-    orphans = orphan_parties(ctx)
+    orphans = orphan_parties(ctx) | twin_parties(ctx)
     packet_done: set[str] = set()
     for party in ctx.parties:
         if party.key in orphans:

@@ -7,7 +7,7 @@ import re
 from models.packet import Party, ReviewContext
 from models.provenance import DocKind
 from models.report import FindingOut
-from pipeline.checks.base import (Findings, add_years, edit_distance, application_date, cover, ffield, fmt_date, norm_name,
+from pipeline.checks.base import (Findings, add_years, edit_distance, twin_parties, application_date, cover, ffield, fmt_date, norm_name,
                                   own_doc, party_anchor, rval, rules_of, similarity, squash, table1, th, to_date)
 from pipeline.checks.completeness import orphan_parties
 from pipeline.checks.uscc import compact, is_valid, region
@@ -138,10 +138,29 @@ def _listed(name: str, listed: list[str], fuzzy: bool = True) -> bool:
         return False
     if not listed:
         return False
+    pre = [x for x in listed if len(x) >= 5 and n.startswith(x)]   # a 表一 cell cut off by OCR
+    if len(pre) == 1:
+        return True
     dist = sorted(edit_distance(x, n) for x in listed)
     if len(n) >= 8 and dist[0] <= 2 and (len(dist) == 1 or dist[1] > dist[0]):
         return True   # one closest entry, a character or two off
     return sum(1 for x in listed if similarity(x, n) >= 0.9) == 1
+
+
+def t1_count(ctx: ReviewContext, role: str = "enterprise") -> tuple[int, bool]:
+    """(how many rows 表一 lists for the role, whether every row was read). The highest 序号 counts rows that
+    OCR lost; a gap in 序号 means the list as read is incomplete."""
+    t1 = table1(ctx)
+    rows = [r for r in (t1.rows if t1 else []) if (rval(r, "role") or "enterprise") == role]
+    seqs = [rval(r, "seq") for r in rows]
+    names = {norm_name(rval(r, "name")) for r in rows if rval(r, "name")}
+    if not rows:
+        return 0, False
+    if all(isinstance(x, (int, float)) for x in seqs):
+        top = int(max(seqs))
+        complete = sorted(int(x) for x in seqs) == list(range(1, top + 1)) and len(names) == len(rows)
+        return max(top, len(names)), complete
+    return len(names), len(names) == len(rows)
 
 
 def _ocr_form(ctx: ReviewContext) -> bool:
@@ -156,8 +175,7 @@ def _ocr_form(ctx: ReviewContext) -> bool:
 def _consortium(ctx: ReviewContext, out: Findings) -> None:
     t1 = table1(ctx)
     ents = _t1_names(ctx, "enterprise")
-    names = {n for n, _ in ents}
-    count = len(names) if ents else len([p for p in ctx.parties if p.role == "enterprise"])
+    count = t1_count(ctx)[0] if ents else len([p for p in ctx.parties if p.role == "enterprise"])
     if count == 0 and t1 is None:
         return
     need = th(ctx, "min_enterprises")
@@ -181,10 +199,12 @@ def _party_list(ctx: ReviewContext, out: Findings) -> None:
     listed = [n for n, _ in ents]
     others = {norm_name(p.name) for p in ctx.parties if p.role in ("lead", "provider")}
     orphans = orphan_parties(ctx)
+    twins = twin_parties(ctx)
+    complete = t1_count(ctx)[1]
     fuzzy = _ocr_form(ctx)
     with_docs = [norm_name(p.name) for p in ctx.parties if p.role == "enterprise" and p.key not in orphans]
     for party in ctx.parties:
-        if party.role != "enterprise" or norm_name(party.name) in others:
+        if party.role != "enterprise" or norm_name(party.name) in others or party.key in twins:
             continue
         taken = {norm_name(p.name) for p in ctx.parties if p.key != party.key and p.key not in orphans}
         in_t1 = _listed(party.name, [n for n in listed if n not in taken] or listed, fuzzy) \
@@ -195,7 +215,7 @@ def _party_list(ctx: ReviewContext, out: Findings) -> None:
                     declared=party.name, found=None, detail={"missing_in": ["table2", "business_license",
                                                                             "commitment_letter"]},
                     extra_evidence=party_anchor(ctx, party))
-        elif not in_t1 and party.key not in orphans:
+        elif not in_t1 and party.key not in orphans and complete:
             t2 = own_doc(ctx, party, DocKind.application_form, "table2")
             docs = [ctx.documents[i] for i in party.documents]
             kinds = sorted({("table2" if d.section == "table2" else d.kind.value) for d in docs})
