@@ -17,7 +17,7 @@ if ! command -v dovecot >/dev/null 2>&1; then
   fi
 fi
 DIR=${SHENBAO_IMAP_DIR:-$(mktemp -d /tmp/shenbao-imap.XXXXXX)}
-DIR=$(cd "$DIR" && pwd)
+mkdir -p "$DIR"; DIR=$(cd "$DIR" && pwd)
 PORT=${SHENBAO_IMAP_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 IUSER=${SHENBAO_IMAP_USER:-gyhlw}
 IPASS=${SHENBAO_IMAP_PASS:-shenbao}

@@ -35,7 +35,7 @@ fi
 
 if [ ! -f "$DIR/data/PG_VERSION" ]; then
   as bash -c "printf '%s\n' '$PASS' > '$DIR/pwfile'"
-  as "$BIN/initdb" -D "$DIR/data" -U shenbao --pwfile="$DIR/pwfile" -A scram-sha-256 -E UTF8 \
+  as "$BIN/initdb" -D "$DIR/data" -U shenbao --pwfile="$DIR/pwfile" -A scram-sha-256 -E UTF8 --no-sync \
      --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; exit 1; }
 fi
 if ! as "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1; then

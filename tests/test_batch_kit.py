@@ -167,12 +167,20 @@ def _start(script: str, env_dir_var: str, tmp_root: Path) -> tuple[str, Path]:
     return r.stdout.strip().splitlines()[-1], d
 
 
+_SERVERS: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory):
-    """A real PostgreSQL started by scripts/start-postgres.sh; yields its URL."""
-    url, d = _start("start-postgres.sh", "SHENBAO_PG_DIR", tmp_path_factory.mktemp("pg"))
-    yield url
-    subprocess.run(["bash", str(ROOT / "scripts" / "stop-postgres.sh"), str(d), "--rm"], capture_output=True)
+    """A real PostgreSQL started by scripts/start-postgres.sh (once per session, though this fixture
+    is imported into several modules); yields its URL."""
+    if "pg" not in _SERVERS:
+        import atexit
+        url, d = _start("start-postgres.sh", "SHENBAO_PG_DIR", tmp_path_factory.mktemp("pg"))
+        _SERVERS["pg"] = url
+        atexit.register(subprocess.run, ["bash", str(ROOT / "scripts" / "stop-postgres.sh"), str(d), "--rm"],
+                        capture_output=True)
+    yield _SERVERS["pg"]
 
 
 @pytest.fixture
