@@ -204,3 +204,39 @@ def test_distinct_licence_images_are_not_duplicates(tmp_path):
     ctx = clean_context()
     _with_images(ctx, tmp_path, {k: p for k, p in zip(["E01", "E02", "E03", "E04"], paths)})
     assert codes(run_checks(ctx)) == []
+
+
+def test_misfiled_licence_is_not_compared():
+    """Another company's licence tied to E03 by its place in a scan: no identity mismatches claimed."""
+    ctx = clean_context()
+    lic = doc(ctx, "business_license", "E03")
+    setf(lic, "name", "江门市永诚信息科技有限公司")
+    setf(lic, "uscc", ctx.party("P1").uscc)
+    setf(lic, "established", date(2002, 5, 1))
+    lic.extra["content_party"] = None
+    assert [c for c in codes(run_checks(ctx)) if c.endswith("MISMATCH")] == []
+
+
+def test_cut_off_provider_name_finds_its_documents():
+    """表一 reads '江门市永诚信' (cell wrapped); its licence etc. are untied: no DOC_MISSING."""
+    ctx = clean_context()
+    p1 = ctx.party("P1")
+    for i in p1.documents:
+        d = ctx.documents[i]
+        d.party_key = d.party_uscc = d.party_name = None
+        d.extra["content_party"] = None
+    p1.documents, p1.name, p1.uscc = [], "江门市永诚信", None
+    assert codes(run_checks(ctx)) == []
+    for d in ctx.documents:   # and without those documents it is missing
+        if d.value("name") == "江门市永诚信息科技有限公司" or d.value("entity") == "江门市永诚信息科技有限公司" \
+                or d.value("committer") == "江门市永诚信息科技有限公司":
+            d.fields.clear()
+    assert "DOC_MISSING" in codes(run_checks(ctx))
+
+
+def test_table1_row_lost_by_ocr_claims_no_party_list_mismatch():
+    ctx = clean_context()
+    t1 = doc(ctx, "application_form", None, "table1")
+    t1.rows.pop(6)                                  # 序号 7 unread: 1..6, 8..10
+    assert "PARTY_LIST_MISMATCH" not in codes(run_checks(ctx))
+    assert "CONSORTIUM_TOO_SMALL" not in codes(run_checks(ctx))
