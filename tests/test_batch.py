@@ -213,3 +213,26 @@ def test_batch_on_postgres(tmp_path, pg_url):
     assert res.store_url.startswith("postgresql") and sorted(res.reviewed) == ["包0", "包1"]
     check_store_and_xlsx_agree(res, pg_url)
     assert run_batch(str(src), tmp_path / "out", review_simple, store_url=pg_url).reviewed == []
+
+
+def flaky_review(packet, out_dir: Path) -> ReportModel:
+    if os.environ.get("FLAKY_FAIL") == "1" and packet.id == "包1":
+        raise RuntimeError("审查程序出错（测试）")
+    return review_simple(packet, out_dir)
+
+
+@pytest.mark.slow
+def test_worker_processes_and_failed_review_retried(tmp_path, monkeypatch):
+    src = make_source(tmp_path, 4)
+    monkeypatch.setenv("FLAKY_FAIL", "1")
+    res = run_batch(str(src), tmp_path / "out", flaky_review, workers=2)
+    assert res.failed == ["包1"] and sorted(res.reviewed) == ["包0", "包2", "包3"]
+    assert "RuntimeError: 审查程序出错" in (tmp_path / "out" / "包1" / "error.txt").read_text()
+    rows = {r["编号"]: r["状态"] for r in sheet_rows(Path(res.xlsx), "汇总")}
+    assert rows["包1"] == "审查出错"
+    monkeypatch.setenv("FLAKY_FAIL", "0")
+    again = run_batch(str(src), tmp_path / "out", flaky_review, workers=2)
+    assert again.reviewed == ["包1"] and again.failed == []
+    with open_store(res.store_url).session() as s:
+        states = s.scalars(select(RunRow.state).where(RunRow.packet_id == "包1").order_by(RunRow.id)).all()
+        assert states == ["failed", "done"]

@@ -134,6 +134,7 @@ def review_one(packet_id: str, store_url: str, out_dir: str | Path, review: Revi
         report, changed = merge_problems(report, problems)
         sha = save_report(report, out, store, changed)
         repo.finish_run(store, run_id, report, sha)
+        (out / "error.txt").unlink(missing_ok=True)
         return report.status
     except Exception:  # noqa: BLE001 - one bad packet must not stop the batch
         err = traceback.format_exc()
@@ -189,11 +190,14 @@ def write_batch_outputs(store_url: str, out_dir: str | Path, today: date | None 
 # --- the whole batch --------------------------------------------------------------------------
 
 def run_batch(source: str, out_dir: Path, review: Review | None = None, store_url: str | None = None,
-              limits: Limits | None = None, workers: int = 1) -> BatchResult:
+              limits: Limits | None = None, workers: int = 1, retry_failed: bool = True) -> BatchResult:
     """Register new submissions from source, review every packet not yet reviewed, write outputs.
 
     Idempotent: run it again (after a crash, or on the same inbox) and only what is left is done.
-    store_url: SQLAlchemy URL or a directory; default SHENBAO_DB_URL, else out_dir/store (SQLite)."""
+    store_url: SQLAlchemy URL or a directory; default SHENBAO_DB_URL, else out_dir/store (SQLite).
+    workers > 1: packets are reviewed in that many processes (review must then be picklable: a
+    module-level function or a functools.partial of one). retry_failed: packets whose review raised
+    in an earlier batch are tried again."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(store_url, default_dir=out_dir / "store")
@@ -202,6 +206,8 @@ def run_batch(source: str, out_dir: Path, review: Review | None = None, store_ur
     res = BatchResult(store_url=url, out_dir=str(out_dir))
     res.adopted = adopt_finished(store)
     repo.recover_stale(store)
+    if retry_failed:
+        repo.requeue_failed(store)
     subs = list_new_submissions(source, url, limits)
     res.new_submissions = len(subs)
     pending = register(subs, url)

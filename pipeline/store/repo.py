@@ -273,3 +273,12 @@ def fail_run_only(store: Store, run_id: int, error: str) -> None:
     with store.session() as s, s.begin():
         run = s.get(RunRow, run_id)
         run.state, run.error, run.finished_at = "failed", error[-4000:], datetime.now(timezone.utc)
+
+
+def requeue_failed(store: Store) -> list[str]:
+    """Packets whose review raised go back to pending (their failed runs stay on record)."""
+    with store.session() as s, s.begin():
+        ids = list(s.scalars(select(PacketRow.id).where(PacketRow.state == "failed")))
+        if ids:
+            s.execute(update(PacketRow).where(PacketRow.id.in_(ids)).values(state="pending"))
+        return ids
