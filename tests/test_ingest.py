@@ -234,3 +234,44 @@ def test_linking_identity():
     assert not is_supplement("江门市高端装备产业集群申报材料")
     assert identity("A@qq.com", "【补充材料】江门市高端装备产业集群申报材料") == \
         identity("a@qq.com", "江门市高端装备产业集群 申报材料")
+
+
+def test_office_forms_read_as_pages(tmp_path, blobs):
+    import docx
+    import openpyxl
+
+    from pipeline.ingest.office import UnreadableOffice, office_pages
+    d = tmp_path / "packet"
+    d.mkdir()
+    doc = docx.Document()
+    doc.add_paragraph("表二、工业企业信息表")
+    t = doc.add_table(rows=3, cols=4)
+    t.cell(0, 0).text, t.cell(0, 1).text = "单位名称", LEAD
+    t.cell(0, 1).merge(t.cell(0, 3))
+    t.cell(1, 0).text, t.cell(1, 1).text = "统一社会信用代码", "91440703MA4W1234X5"
+    t.cell(2, 0).text, t.cell(2, 1).text = "注册资本（万元）", "500"
+    doc.save(str(d / "表二.docx"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["产品名称", "拟成交单价", "拟购数量", "拟成交金额"])
+    ws.append(["MES系统", 12000.5, 2, 24001])
+    ws.merge_cells("A4:D4")
+    ws["A4"] = "合计：24001"
+    wb.save(str(d / "产品清单.xlsx"))
+    sub = one(d, blobs)
+    by = {f.path: f for f in sub.files}
+    [page] = office_pages(by["表二.docx"])
+    assert page.lines[0].text == "表二、工业企业信息表" and page.text_layer
+    tab = page.tables[0]
+    assert (tab.n_rows, tab.n_cols) == (3, 4)
+    name_cell = tab.cell(0, 2)
+    assert name_cell.text == LEAD and (name_cell.col, name_cell.colspan) == (1, 3)
+    assert tab.cell(1, 1).text == "91440703MA4W1234X5"
+    [sheet] = office_pages(by["产品清单.xlsx"])
+    t2 = sheet.tables[0]
+    assert t2.cell(1, 1).text == "12000.5" and t2.cell(1, 3).text == "24001"
+    assert t2.cell(3, 2).text == "合计：24001" and t2.cell(3, 0).colspan == 4
+    assert "MES系统\t12000.5\t2\t24001" in sheet.text
+    bad = by["表二.docx"].model_copy(update={"path": "x.doc"})
+    with pytest.raises(UnreadableOffice):
+        office_pages(bad)
