@@ -136,7 +136,10 @@ def load_packet(store: Store, packet_id: str, version: int | None = None) -> tup
                 files[f.path] = StoredFile(path=f.path, sha256=f.sha256, size=f.size,
                                            blob=str(store.blobs.path_of(f.sha256)),
                                            media_type=f.media_type, origin=f.origin)
-        return Packet(id=p.id, source=p.source, files=list(files.values()), version=version), list(problems.values())
+        from pipeline.ingest import IngestedPacket     # a Packet that carries its ingest problems
+        probs = list(problems.values())
+        return IngestedPacket(id=p.id, source=p.source, files=list(files.values()), version=version,
+                              problems=probs), probs
 
 
 # --- state transitions ------------------------------------------------------------------------
