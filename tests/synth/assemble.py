@@ -33,14 +33,15 @@ class Unit:
     garbage: bool = False
 
 
-def _units(doc: Doc, scanned: bool, rng: random.Random, offset: int | None, dpi: int | None) -> list[Unit]:
+def _units(doc: Doc, scanned: bool, rng: random.Random, offset: int | None, dpi: int | None,
+           grey: bool | None = None) -> list[Unit]:
     n = doc.n_pages
     footer = (lambda i: f"第 {offset + i + 1} 页") if offset is not None else (lambda i: None)
     if not scanned and doc.images:                      # clean licence image page
         return [Unit(doc, i, license_jpeg(im), (im.width / K, im.height / K), 72 * K) for i, im in enumerate(doc.images)]
     if not scanned:
         return [Unit(doc, i) for i in range(n)]
-    o: ScanOpts = choose(rng, dpi)
+    o: ScanOpts = choose(rng, dpi, grey)
     out = []
     pages = doc.images if doc.images else rasterize(doc.rendered.pdf, o.dpi)
     src = 72 * K if doc.images else o.dpi
@@ -132,7 +133,7 @@ class Writer:
                                                           text=m.text, kind=m.kind))
 
 
-def materialize(spec: PacketSpec, out_dir: Path, scan_dpi: int | None = None) -> Path:
+def materialize(spec: PacketSpec, out_dir: Path, scan_dpi: int | None = None, scan_grey: bool | None = None) -> Path:
     rng = random.Random(f"{spec.seed}-layout")
     root = out_dir / spec.id
     root.mkdir(parents=True, exist_ok=True)
@@ -149,7 +150,8 @@ def materialize(spec: PacketSpec, out_dir: Path, scan_dpi: int | None = None) ->
     for d in docs:
         offsets.append(g)
         g += d.n_pages
-    all_units = [_units(d, s, rng, off if combined else None, scan_dpi) for d, s, off in zip(docs, scanned, offsets)]
+    all_units = [_units(d, s, rng, off if combined else None, scan_dpi, scan_grey)
+                 for d, s, off in zip(docs, scanned, offsets)]
     if combined:
         rel = w.unique(rng.choice(["全套申报材料.pdf", "申报材料（盖章扫描件）.pdf", f"{spec.cluster_name}申报材料.pdf"]))
         flat = [u for us in all_units for u in us]
@@ -200,7 +202,9 @@ def _separate(spec: PacketSpec, w: Writer, docs: list[Doc], all_units: list[list
 def _png(jpg: bytes) -> bytes:
     from PIL import Image
     buf = io.BytesIO()
-    Image.open(io.BytesIO(jpg)).save(buf, "PNG", optimize=False, compress_level=6)
+    im = Image.open(io.BytesIO(jpg))
+    im = im.quantize(128) if im.mode == "RGB" else im.point(lambda v: v // 8 * 8)   # scanner-style reduced palette
+    im.save(buf, "PNG", compress_level=6)
     return buf.getvalue()
 
 
@@ -222,6 +226,20 @@ def _broken(spec: PacketSpec, w: Writer, docs: list[Doc], rng: random.Random, co
     spec.extras["unreadable_files"] = bad
 
 
+def _party(p) -> dict:
+    d = p.model_dump(mode="json")
+    miss = set(p.hints.missing_docs)
+    if "business_license" in miss:
+        d["license"] = None
+    if "audit_report" in miss:
+        d["financials"] = None
+    if "financial_statements" in miss:
+        d["statements_months"] = []
+    if "commitment_letter" in miss:
+        d["sign_date"] = None
+    return d
+
+
 def _truth(spec: PacketSpec, documents: list[dict], scanned_kinds: list[str]) -> dict:
     sev = {f["severity"] for f in spec.expected}
     status = "fail" if "error" in sev else "review" if "warning" in sev else "pass"
@@ -240,7 +258,7 @@ def _truth(spec: PacketSpec, documents: list[dict], scanned_kinds: list[str]) ->
                    "survey_types": dict(Counter(r.type for r in spec.survey_rows)),
                    "overview_chars": len(spec.overview)},
         "documents": documents,
-        "parties": [p.model_dump(mode="json") for p in spec.parties],
+        "parties": [_party(p) for p in spec.parties],
         "injected": spec.injected,
         "expected_findings": spec.expected,
     }

@@ -13,7 +13,8 @@ from . import vocab as V
 from .docs_fin import audit_report, statements, tax_report
 from .docs_form import application_form
 from .docs_other import commitment_letter, implementation_plan, survey_report
-from .flow import Rendered, SealMark
+from .flow import Rendered, SealMark, set_font
+from .fonts import CID, FONT
 from .license import K, render_license
 from .model import PacketSpec, Party
 
@@ -50,8 +51,22 @@ def _license(spec: PacketSpec, p: Party, cache: dict) -> tuple[Image.Image, list
 
 
 def render_all(spec: PacketSpec) -> list[Doc]:
+    try:
+        return _render_all(spec)
+    finally:
+        set_font(FONT)
+
+
+def _font(spec: PacketSpec, what: str) -> None:
+    """About half the documents use the non-embedded CID font (smaller files, a different text layer)."""
+    set_font(CID if random.Random(f"{spec.seed}-font-{what}").random() < 0.5 else FONT)
+
+
+def _render_all(spec: PacketSpec) -> list[Doc]:
     missing = set(spec.extras.get("missing", []))
+    set_font(FONT)
     docs = [Doc("application_form", None, application_form(spec, random.Random(spec.seed + 11)))]
+    _font(spec, "survey")
     if "survey_report" not in missing:
         docs.append(Doc("survey_report", None, survey_report(spec)))
     if "implementation_plan" not in missing:
@@ -71,6 +86,7 @@ def render_all(spec: PacketSpec) -> list[Doc]:
                 d.images.append(_license(spec, src, lic_cache)[0])
                 d.copy_of = src.uscc
             docs.append(d)
+        _font(spec, p.key)
         if "audit_report" not in miss:
             r = (tax_report if p.hints.audit_kind == "tax_report" else audit_report)(p, rng)
             docs.append(Doc(p.hints.audit_kind, p, r, marks=r.seals))
@@ -118,7 +134,7 @@ def concat_pdfs(pdfs: list[bytes]) -> bytes:
     return data
 
 
-def license_jpeg(im: Image.Image, quality: int = 82) -> bytes:
+def license_jpeg(im: Image.Image, quality: int = 72) -> bytes:
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=quality, dpi=(72 * K, 72 * K))
     return buf.getvalue()

@@ -93,10 +93,19 @@ class Anchor(Flowable):
         self.rec.sections.append((self.name, self.canv.getPageNumber(), self.party))
 
 
+_FONT = [FONT]
+
+
+def set_font(name: str) -> None:
+    """Font for the next document: the embedded TTF subset, or the non-embedded CID font STSong-Light."""
+    _FONT[0] = name
+
+
 def style(size: float = 10.5, lead: float | None = None, align: int = 0, indent: float = 0, font: str | None = None,
           space: float = 0) -> ParagraphStyle:
     register()
-    return ParagraphStyle(f"s{size}{align}{indent}{space}", fontName=font or FONT, fontSize=size,
+    f = font or _FONT[0]
+    return ParagraphStyle(f"s{f}{size}{align}{indent}{space}", fontName=f, fontSize=size,
                           leading=lead or size * 1.45, alignment=align, firstLineIndent=indent, spaceAfter=space,
                           wordWrap="CJK")
 
@@ -114,7 +123,7 @@ def grid(data, widths, size: float = 9, spans=(), extra=(), heights=None) -> Tab
     cells = [[P(c, size) if isinstance(c, str) else c for c in row] for row in data]
     t = Table(cells, colWidths=widths, rowHeights=heights)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                           ("FONT", (0, 0), (-1, -1), FONT, size),
+                           ("FONT", (0, 0), (-1, -1), _FONT[0], size),
                            *[("SPAN", a, b) for a, b in spans], *extra]))
     return t
 

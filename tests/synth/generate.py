@@ -17,11 +17,14 @@ LAYOUTS = ("separate", "combined")
 
 def generate_packet(out_dir: Path, seed: int, rendering: str = "digital", layout: str = "separate",
                     inject: list[str] | None = None, packet_id: str | None = None, *,
-                    scan_dpi: int | None = None) -> Path:
+                    scan_dpi: int | None = None, scan_grey: bool | None = None,
+                    n_enterprises: int | None = None) -> Path:
     """Write out_dir/<packet_id>/ (files + truth.json) for one synthetic packet; returns that folder.
 
     inject: finding codes (see docs/generator.md); each is applied once, to a different party where party-level.
-    scan_dpi: force one scan resolution (smaller files); default varies 150/200/300."""
+    scan_dpi: force one scan resolution (smaller files); default varies 150/200/300.
+    scan_grey: force grey-scale (True) or colour (False) scans.
+    n_enterprises: fix the consortium size (default 10-15, or what the injected codes need)."""
     if rendering not in RENDERINGS:
         raise ValueError(f"rendering must be one of {RENDERINGS}")
     if layout not in LAYOUTS:
@@ -36,10 +39,12 @@ def generate_packet(out_dir: Path, seed: int, rendering: str = "digital", layout
         n = rng.randint(12, 13) + sum(c not in ("CLUSTER_CAP_EXCEEDED",) for c in codes) // 3
     elif set(codes) & NEED_MANY:
         n = rng.randint(12, 15)
+    if n_enterprises is not None and n is None:
+        n = n_enterprises
     pid = packet_id or f"S{seed:05d}"
     spec = build_spec(seed, rendering, layout, pid, n_enterprises=n)
     apply(spec, codes, rng)
-    root = materialize(spec, Path(out_dir), scan_dpi=scan_dpi)
+    root = materialize(spec, Path(out_dir), scan_dpi=scan_dpi, scan_grey=scan_grey)
     verify(root)
     return root
 

@@ -39,10 +39,12 @@ class Ctx:
         self.spec, self.rng = spec, rng
         self.used: set[str] = set()
 
-    def pick(self, roles=("enterprise",), need_audit: bool = False) -> Party:
+    def pick(self, roles=("enterprise",), need_audit: bool = False, audit_only: bool = False) -> Party:
         cands = [p for p in self.spec.parties if p.role in roles and p.key not in self.used]
         if need_audit:
-            cands = [p for p in cands if p.financials is not None]
+            cands = [p for p in cands if "audit_report" not in p.hints.missing_docs]
+        if audit_only:
+            cands = [p for p in cands if p.hints.audit_kind == "audit_report"]
         if not cands:
             raise ValueError("not enough parties for the requested injections")
         p = self.rng.choice(cands)
@@ -94,16 +96,12 @@ def doc_missing(c: Ctx) -> None:
         c.spec.extras.setdefault("missing", []).append(kind)
         return c.add("DOC_MISSING", None, {"doc_kind": kind})
     p = c.pick(("enterprise", "provider", "lead"))
-    kind = c.rng.choice(["business_license", "audit_report", "financial_statements", "commitment_letter"])
-    p.hints.missing_docs.append(kind)
-    if kind == "business_license":
-        p.license = None
-    elif kind == "audit_report":
-        p.financials = None
-    elif kind == "financial_statements":
-        p.statements_months = []
-    else:
-        p.sign_date = None
+    # an enterprise's missing licence / letter could also read as PARTY_LIST_MISMATCH: keep those to lead/providers
+    kinds = ["audit_report", "financial_statements"]
+    if p.role != "enterprise":
+        kinds += ["business_license", "commitment_letter"]
+    kind = c.rng.choice(kinds)
+    p.hints.missing_docs.append(kind)          # truth.json nulls the matching party data (assemble._truth)
     c.add("DOC_MISSING", p, {"doc_kind": kind})
 
 

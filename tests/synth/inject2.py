@@ -136,8 +136,7 @@ def audit_year(c: Ctx) -> None:
 
 
 def opinion(c: Ctx) -> None:
-    p = _audited(c)
-    p.hints.audit_kind = "audit_report"
+    p = c.pick(("enterprise", "provider", "lead"), need_audit=True, audit_only=True)
     op = c.rng.choice(["qualified", "adverse", "disclaimer", "unqualified_with_emphasis"])
     p.financials.opinion = op
     c.add("AUDIT_OPINION_MODIFIED", p, {"found": op})

@@ -27,11 +27,14 @@ class ScanOpts:
     garbage_text: bool
 
 
-def choose(rng: random.Random, dpi: int | None = None) -> ScanOpts:
-    return ScanOpts(dpi=dpi or rng.choices([150, 200, 300], weights=[4, 5, 1])[0],
+def choose(rng: random.Random, dpi: int | None = None, grey: bool | None = None) -> ScanOpts:
+    o = ScanOpts(dpi=dpi or rng.choices([150, 200, 300], weights=[4, 5, 1])[0],
                     skew=0.0 if rng.random() < 0.2 else rng.uniform(-3, 3), quality=rng.randint(45, 80),
-                    grey=rng.random() < 0.2, blur=rng.random() < 0.3, noise=rng.uniform(3, 10),
+                    grey=rng.random() < 0.2, blur=rng.random() < 0.3, noise=rng.uniform(1.5, 6),
                     garbage_text=rng.random() < 0.15)
+    if grey is not None:
+        o.grey = grey
+    return o
 
 
 def rasterize(pdf: bytes, dpi: int) -> list[Image.Image]:

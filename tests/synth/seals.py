@@ -60,7 +60,7 @@ def _texture(im: Image.Image, seed: int) -> Image.Image:
 
 
 @functools.lru_cache(maxsize=256)
-def seal_png(text: str, kind: str = "company", oval: bool = False, px: int = 360, seed: int = 0) -> bytes:
+def seal_png(text: str, kind: str = "company", oval: bool = False, px: int = 300, seed: int = 0) -> bytes:
     """PNG bytes of a seal. kind: company | finance | contract | invoice | authority."""
     w, h = (px, int(px * 0.68)) if oval else (px, px)
     im = Image.new("RGBA", (w, h), (0, 0, 0, 0))

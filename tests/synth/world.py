@@ -98,6 +98,9 @@ class World:
                   sign_date=(self.app - dt.timedelta(days=rng.randint(0, 12))).isoformat(),
                   statements_months=[1, 2, 3, 4, 5, 6] if rng.random() < 0.8 else [2, 3, 4, 5, 6, 7])
         p.financials = self.financials(p)
+        if rng.random() < 0.12:                    # 企业所得税汇算清缴报告 instead of an audit report
+            p.hints.audit_kind = "tax_report"
+            p.financials.opinion = p.financials.firm = p.financials.report_no = None
         if role == "enterprise":
             p.table2_date = p.sign_date
         self.used_names.add(name)
