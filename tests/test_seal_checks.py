@@ -99,6 +99,9 @@ def test_one_character_change_in_the_trade_name():
     unsure = build({"table2": [seal(APP, 3, "恩平市康瑞汽车配件有限公司", conf=0.93)]})
     got = check_seals(unsure)
     assert codes(got) == [("OCR_LOW_CONFIDENCE", E01)] and got[0].severity == "info"
+    # on a scan look-alike characters are swapped with high confidence: abstain
+    scan = build({"table2": [seal(APP, 3, "恩平市康瑞汽车配件有限公司", conf=0.99)]}, scanned=True)
+    assert codes(check_seals(scan)) == [("OCR_LOW_CONFIDENCE", E01)]
 
 
 @pytest.mark.quick

@@ -257,12 +257,16 @@ def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, 
     other = m.party is not None and m.party is not party and m.score >= 0.8 and m.score - m.own >= 0.08
     stranger = m.own < 0.5 and (m.party is party or m.score < 0.6)
     subst = m.own >= 0.8 and core_substitution(seal.text, party.name)
+    # a single changed character is claimed only on a digital page (a clean seal image): on scans
+    # and photos the recogniser swaps look-alike characters with high confidence
+    pg = ctx.page(seal.file, seal.page)
+    clean = pg is not None and pg.text_layer and not pg.ocr
     if (other or stranger) and conf >= cfg["mismatch_confidence"]:
         who = f"（与“{m.party.name}”一致）" if other else ""
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”{who}与应盖章单位“{party.name}”不符",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
                 detail={**detail, "matches": m.party.name if other else None})
-    elif subst and conf >= cfg["subst_confidence"]:
+    elif subst and clean and conf >= cfg["subst_confidence"]:
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf, detail=detail)
     elif other or stranger or subst:
