@@ -63,7 +63,7 @@ def sort_quads(quads: list[np.ndarray]) -> list[np.ndarray]:
 class OnnxRecognizer:
     """CTC recognition with the PP-OCRv6 rec ONNX model, batched by width."""
 
-    def __init__(self, model_dir, threads: int = THREADS, batch: int = 8, max_pixels_w: int = 4800):
+    def __init__(self, model_dir, threads: int = THREADS, batch: int = 8, max_pixels_w: int = 3200):
         import onnxruntime as ort
         so = ort.SessionOptions()
         so.intra_op_num_threads, so.inter_op_num_threads = threads, 1
