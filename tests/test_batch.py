@@ -111,6 +111,8 @@ def test_xlsx_neutralises_formulas_and_is_usable(tmp_path):
     widths = {ws.cell(1, i).value: ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width
               for i in range(1, ws.max_column + 1)}
     assert widths["申报单位(牵头单位)"] >= 20 and widths["主要问题"] <= 62
+    link = ws.cell(2, [c.value for c in ws[1]].index("报告") + 1)
+    assert link.hyperlink.target == "包0/report.html" and (Path(res.out_dir) / link.value).is_file()
 
 
 def strict_review(packet, out_dir: Path) -> ReportModel:

@@ -82,3 +82,6 @@ def test_batch_from_imap(imap_server, tmp_path):
         assert runs == [2, 3]
         assert len(s.scalars(select(RunRow).where(RunRow.packet_id == b_id)).all()) == 1
     assert run_batch(url, out, review_simple).reviewed == []
+    from pipeline.ingest import SourceError
+    with pytest.raises(SourceError, match="读取邮箱失败"):
+        run_batch(url.replace(":shenbao@", ":wrong@"), out, review_simple)

@@ -40,7 +40,7 @@ def frames(packets: list[PacketSummary]) -> tuple[pd.DataFrame, pd.DataFrame]:
     summary = [{
         "编号": p.id, "申报单位(牵头单位)": p.lead_name or "", "产业集群": p.cluster_name or "",
         "状态": p.status_cn, "错误": p.errors, "警告": p.warnings, "提示": p.infos,
-        "主要问题": p.main_issues(), "版本": p.version, "发件人": p.sender or "", "收件时间": p.received or "",
+        "主要问题": p.main_issues(), "报告": f"{p.id}/report.html" if p.run_id else "", "版本": p.version, "发件人": p.sender or "", "收件时间": p.received or "",
         "来源": p.source} for p in packets]
     detail = [{
         "编号": p.id, "申报单位(牵头单位)": p.lead_name or "", "代码": f.code,
@@ -73,6 +73,19 @@ def _format(ws, wrap_cols: set[str]) -> None:
     ws.auto_filter.ref = ws.dimensions
 
 
+def _links(ws, column: str) -> None:
+    """Relative hyperlinks to each packet's report.html (the xlsx sits beside the packet folders)."""
+    header = [c.value for c in ws[1]]
+    if column not in header:
+        return
+    col = header.index(column) + 1
+    for row in range(2, ws.max_row + 1):
+        c = ws.cell(row, col)
+        if c.value:
+            c.hyperlink = str(c.value)
+            c.style = "Hyperlink"
+
+
 def write_xlsx(packets: list[PacketSummary], path: Path) -> Path:
     s, d = frames(packets)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +94,7 @@ def write_xlsx(packets: list[PacketSummary], path: Path) -> Path:
         s.to_excel(xw, sheet_name="汇总", index=False)
         d.to_excel(xw, sheet_name="问题明细", index=False)
         _format(xw.sheets["汇总"], {"主要问题", "来源"})
+        _links(xw.sheets["汇总"], "报告")
         _format(xw.sheets["问题明细"], {"说明", "申报值", "核实值"})
     tmp.replace(path)
     return path
