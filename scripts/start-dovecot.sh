@@ -4,7 +4,9 @@
 # last line of stdout:  imap://USER:PASS@127.0.0.1:PORT/INBOX
 #   URL=$(scripts/start-dovecot.sh | tail -1)     # dir: $SHENBAO_IMAP_DIR or a new temp dir
 #   scripts/stop-dovecot.sh DIR
-# Env: SHENBAO_IMAP_PORT (default: a free port), SHENBAO_IMAP_USER / SHENBAO_IMAP_PASS (gyhlw / shenbao).
+# Env: SHENBAO_IMAP_PORT (default: a free port), SHENBAO_IMAP_USER / SHENBAO_IMAP_PASS (gyhlw / shenbao),
+# SHENBAO_IMAP_TLS=1: also serve IMAPS with a self-signed certificate for 127.0.0.1 (DIR/cert.pem; give it
+# to the client as SHENBAO_IMAP_CAFILE) and print the imaps:// URL instead.
 set -euo pipefail
 
 if ! command -v dovecot >/dev/null 2>&1; then
@@ -39,6 +41,18 @@ chown -R "$MUID:$MGID" "$DIR/mail"
 echo "$IUSER:{PLAIN}$IPASS:$MUID:$MGID::$DIR/mail/$IUSER" > "$DIR/users"
 chmod 644 "$DIR/users"
 
+SSL_CONF="ssl = no"
+IMAPS_PORT=0
+if [ "${SHENBAO_IMAP_TLS:-0}" = 1 ]; then
+  IMAPS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$DIR/key.pem" -out "$DIR/cert.pem" 2>/dev/null
+  chmod 644 "$DIR/cert.pem"; chmod 600 "$DIR/key.pem"
+  SSL_CONF="ssl = yes
+ssl_cert = <$DIR/cert.pem
+ssl_key = <$DIR/key.pem"
+fi
+
 cat > "$DIR/dovecot.conf" <<CONF
 # shenbao test IMAP server (loopback only)
 base_dir = $DIR/run
@@ -48,7 +62,7 @@ info_log_path = $DIR/dovecot.log
 instance_name = shenbao-$PORT
 listen = 127.0.0.1
 protocols = imap
-ssl = no
+$SSL_CONF
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = $LOGIN_USER
@@ -70,7 +84,8 @@ service imap-login {
     port = $PORT
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = $IMAPS_PORT
   }
 }
 service anvil {
@@ -97,6 +112,7 @@ PY
   sleep 0.2
 done
 URL="imap://$IUSER:$IPASS@127.0.0.1:$PORT/INBOX"
+if [ "$IMAPS_PORT" != 0 ]; then URL="imaps://$IUSER:$IPASS@127.0.0.1:$IMAPS_PORT/INBOX"; fi
 echo "$URL" > "$DIR/url"
 echo "dovecot dir: $DIR (stop: scripts/stop-dovecot.sh $DIR)" >&2
 echo "$URL"

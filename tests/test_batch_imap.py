@@ -17,17 +17,22 @@ from pipeline.store.db import open_store
 from pipeline.store.models import PacketRow, RunRow, SubmissionRow
 from tests.test_batch import check_store_and_xlsx_agree, sheet_rows
 from tests.test_batch_kit import (application_pdf, broken_pdf, commitment_pdf, imap_server,  # noqa: F401
-                                  license_pdf, make_email, make_zip)
+                                  imaps_server, license_pdf, make_email, make_zip)
 
 pytestmark = [pytest.mark.imap, pytest.mark.slow]
 A_LEAD, A_CLUSTER = "江门市镕铸科技有限公司", "江门市高端装备产业集群"
 B_LEAD, B_CLUSTER = "台山市海宴食品有限公司", "江门市食品产业集群"
 
 
-def append(url: str, raw: bytes, day: int) -> None:
-    from imap_tools import MailBoxUnencrypted
+def append(url: str, raw: bytes, day: int, cafile: str | None = None) -> None:
+    from imap_tools import MailBox, MailBoxUnencrypted
     u = urlparse(url)
-    with MailBoxUnencrypted(u.hostname, u.port).login(u.username, u.password, "INBOX") as mb:
+    if u.scheme == "imaps":
+        import ssl
+        box = MailBox(u.hostname, u.port, ssl_context=ssl.create_default_context(cafile=cafile))
+    else:
+        box = MailBoxUnencrypted(u.hostname, u.port)
+    with box.login(u.username, u.password, "INBOX") as mb:
         mb.append(raw, "INBOX", dt=datetime(2025, 8, day, 9, 0, tzinfo=timezone.utc))
 
 
@@ -85,3 +90,20 @@ def test_batch_from_imap(imap_server, tmp_path):
     from pipeline.ingest import SourceError
     with pytest.raises(SourceError, match="读取邮箱失败"):
         run_batch(url.replace(":shenbao@", ":wrong@"), out, review_simple)
+
+
+def test_batch_from_imaps_verifies_the_certificate(imaps_server, tmp_path, monkeypatch):
+    url, d = imaps_server
+    assert url.startswith("imaps://")
+    ca = str(Path(d) / "cert.pem")
+    append(url, make_email("lead@qq.com", f"{A_CLUSTER}申报材料", [
+        ("申报书.pdf", application_pdf(A_LEAD, A_CLUSTER), "rfc2231"),
+        ("责任承诺函.pdf", commitment_pdf(A_LEAD), "rfc2047")], "<tls1@qq.com>"), 20, cafile=ca)
+    from pipeline.ingest import SourceError
+    monkeypatch.delenv("SHENBAO_IMAP_CAFILE", raising=False)
+    with pytest.raises(SourceError):                          # self-signed: refused unless trusted
+        run_batch(url, tmp_path / "out", review_simple)
+    monkeypatch.setenv("SHENBAO_IMAP_CAFILE", ca)
+    res = run_batch(url, tmp_path / "out", review_simple)
+    assert len(res.reviewed) == 1 and res.packets[0].status == "pass"
+    assert res.packets[0].lead_name == A_LEAD

@@ -156,9 +156,9 @@ import subprocess  # noqa: E402
 import pytest  # noqa: E402
 
 
-def _start(script: str, env_dir_var: str, tmp_root: Path) -> tuple[str, Path]:
+def _start(script: str, env_dir_var: str, tmp_root: Path, **extra: str) -> tuple[str, Path]:
     d = Path(__import__("tempfile").mkdtemp(prefix="shenbao-svc-", dir="/tmp"))
-    env = {**os.environ, env_dir_var: str(d)}
+    env = {**os.environ, env_dir_var: str(d), **extra}
     r = subprocess.run(["bash", str(ROOT / "scripts" / script)], capture_output=True, text=True, env=env,
                        timeout=600)
     if r.returncode == 2:
@@ -206,5 +206,13 @@ def pg_url(pg_server):
 def imap_server(tmp_path_factory):
     """A real Dovecot started by scripts/start-dovecot.sh; yields (url, dir)."""
     url, d = _start("start-dovecot.sh", "SHENBAO_IMAP_DIR", tmp_path_factory.mktemp("imap"))
+    yield url, d
+    subprocess.run(["bash", str(ROOT / "scripts" / "stop-dovecot.sh"), str(d), "--rm"], capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def imaps_server(tmp_path_factory):
+    """Dovecot with IMAPS (self-signed certificate, DIR/cert.pem); yields (imaps url, dir)."""
+    url, d = _start("start-dovecot.sh", "SHENBAO_IMAP_DIR", tmp_path_factory.mktemp("imaps"), SHENBAO_IMAP_TLS="1")
     yield url, d
     subprocess.run(["bash", str(ROOT / "scripts" / "stop-dovecot.sh"), str(d), "--rm"], capture_output=True)
