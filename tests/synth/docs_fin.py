@@ -95,7 +95,7 @@ def audit_report(p: Party, rng: random.Random) -> Rendered:
     sig = grid([[[P(f.firm, 10), Seal(rec, firm_png, SEAL_PT, SEAL_PT, 20, -70, f.firm, "company", p.key, "audit")],
                  f"中国注册会计师：{person(rng)}"], ["", f"中国注册会计师：{person(rng)}"],
                 ["中国·江门", f"{y + 1}年{rng.randint(3, 5)}月{rng.randint(1, 28)}日"]], [250, 200], size=10,
-               extra=[("GRID", (0, 0), (-1, -1), 0, (1, 1, 1)), ("BOTTOMPADDING", (0, 0), (-1, -1), 14)])
+               lines=False, extra=[ ("BOTTOMPADDING", (0, 0), (-1, -1), 14)])
     flow += [Spacer(1, 20), sig, PageBreak()]
     liab_eq_total = f.total_liabilities + f.total_equity
     flow += [title("资产负债表", 15), P(f"编制单位：{f.entity}　　　　{y}年12月31日　　　　单位：元", 8.5),

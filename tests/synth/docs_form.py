@@ -36,7 +36,7 @@ def cover(spec: PacketSpec, rec: Recorder, rng: random.Random) -> list:
     line = style(12)
     rows = [["牵头单位（盖章）：", [P(lead.name, 12), seal_flow(rec, lead, "cover", rng, 60, -60)]],
             ["产业集群名称：", spec.cluster_name], ["申 报 日 期 ：", date]]
-    t = grid(rows, [130, 280], size=12, extra=[("GRID", (0, 0), (-1, -1), 0, (1, 1, 1)),
+    t = grid(rows, [130, 280], size=12, lines=False, extra=[
                                                ("LINEBELOW", (1, 0), (1, -1), 0.8, (0, 0, 0)),
                                                ("BOTTOMPADDING", (0, 0), (-1, -1), 10)])
     return [Anchor(rec, "cover", "L"), Spacer(1, 110), title("2025年江门市工业互联网产业集群<br/>试点项目申报书", 22),
@@ -120,8 +120,8 @@ def table2(spec: PacketSpec, p: Party, rec: Recorder, rng: random.Random) -> lis
              ((0, 3), (0, 4)), ((4, 3), (5, 3)), ((4, 4), (5, 4)), ((1, 5), (5, 5)), ((1, 6), (2, 6)),
              ((4, 6), (5, 6)), ((1, 7), (5, 7)), ((1, 8), (5, 8))]
     t1 = grid(top, [95, 60, 90, 90, 60, 80], size=9, spans=spans)
-    rows = [["拟申请联合体服务商产品明细表", "", "", "单位：元", "", ""],
-            ["序号", "产品名称", "供应商", "拟成交单价", "拟购数量", "拟成交金额"]]
+    head = grid([["拟申请联合体服务商产品明细表", "单位：元"]], [340, 135], size=8.5, lines=False)
+    rows = [["序号", "产品名称", "供应商", "拟成交单价", "拟购数量", "拟成交金额"]]
     for i, x in enumerate(d.products):
         rows.append([str(i + 1), x.name, x.supplier, _num(x.unit_price, h.money_sep), str(x.quantity),
                      _num(x.amount, h.money_sep)])
@@ -131,12 +131,11 @@ def table2(spec: PacketSpec, p: Party, rec: Recorder, rng: random.Random) -> lis
     rows += [["产品总金额", "", _num(d.product_total, h.money_sep), "", "", ""],
              ["申请产品财政扶持金额", "", _num(d.subsidy, h.money_sep), "", "", ""],
              ["申请产品自付费金额", "", _num(d.self_pay, h.money_sep), "", "", ""]]
-    spans = [((0, 0), (2, 0)), ((3, 0), (5, 0))] + [((0, r), (1, r)) for r in range(n, n + 3)] + \
+    spans = [((0, r), (1, r)) for r in range(n, n + 3)] + \
             [((2, r), (5, r)) for r in range(n, n + 3)]
     t2 = grid(rows, [30, 150, 120, 65, 45, 65], size=8.5, spans=spans,
-              extra=[("ALIGN", (3, 2), (5, n - 1), "RIGHT"), ("GRID", (0, 0), (-1, 0), 0, (1, 1, 1)),
-                     ("LINEBELOW", (0, 0), (-1, 0), 0.6, (0, 0, 0))])
-    return [Anchor(rec, "table2", p.key), title("表二、产业集群内企业信息表（一企一表）", 15), t1, t2, PageBreak()]
+              extra=[("ALIGN", (3, 1), (5, n - 1), "RIGHT")])
+    return [Anchor(rec, "table2", p.key), title("表二、产业集群内企业信息表（一企一表）", 15), t1, head, t2, PageBreak()]
 
 
 def tables345(spec: PacketSpec, rec: Recorder) -> list:

@@ -87,8 +87,8 @@ def commitment_letter(spec: PacketSpec, p: Party, rng: random.Random) -> Rendere
         P("本单位承担了2025年江门市工业互联网产业集群试点项目，本单位承诺做好如下事项：", 11, indent=22)]
     flow += [P(t.format(end=f"{end.year}年{end.month}月{end.day}日"), 11, indent=22, space=3) for t in items]
     sig = grid([["承诺方（盖章）：", ""], ["", [P(p.name, 11), seal_flow(rec, p, "commit", rng, 30, -60)]],
-                ["签署日期：", sign]], [90, 220], size=11,
-               extra=[("GRID", (0, 0), (-1, -1), 0, (1, 1, 1)), ("BOTTOMPADDING", (0, 0), (-1, -1), 9)])
+                ["签署日期：", sign]], [115, 220], size=11,
+               lines=False, extra=[ ("BOTTOMPADDING", (0, 0), (-1, -1), 9)])
     sig.hAlign = "RIGHT"
     flow += [Spacer(1, 40), sig]
     return build(flow, rec=rec)

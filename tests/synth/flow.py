@@ -118,11 +118,12 @@ def title(text: str, size: float = 16) -> Paragraph:
     return Paragraph(text, style(size, align=TA_CENTER, space=8))
 
 
-def grid(data, widths, size: float = 9, spans=(), extra=(), heights=None) -> Table:
+def grid(data, widths, size: float = 9, spans=(), extra=(), heights=None, lines: bool = True) -> Table:
     register()
     cells = [[P(c, size) if isinstance(c, str) else c for c in row] for row in data]
     t = Table(cells, colWidths=widths, rowHeights=heights)
-    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    t.setStyle(TableStyle([*([("GRID", (0, 0), (-1, -1), 0.6, colors.black)] if lines else []),
+                           ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                            ("FONT", (0, 0), (-1, -1), _FONT[0], size),
                            *[("SPAN", a, b) for a, b in spans], *extra]))
     return t
