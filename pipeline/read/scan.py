@@ -57,7 +57,7 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions) -> tuple[dict, Pr
     return payload, prep
 
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def cache_key(engine, options: ReadOptions) -> str:
