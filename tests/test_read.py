@@ -160,3 +160,16 @@ def test_rotated_image_is_turned_upright(devset, tmp_path, turn):
     assert (page.width, page.height) == (img.shape[1], img.shape[0])
     assert USCC_P4 in page.text.replace(" ", "")
     assert "统一社会信用代码" in page.text
+
+
+@pytest.mark.slow
+def test_seal_hook_fills_page_seals_in_page_frame(devset, tmp_path):
+    seals = pytest.importorskip("pipeline.seals")
+    if not hasattr(seals, "find_seals"):
+        pytest.skip("pipeline.seals.find_seals not there yet")
+    pdf = one_page_pdf(devset / SCAN, 1, tmp_path / "cover.pdf")    # the lead unit's seal over its name
+    [page] = read_file(stored(pdf), ReadOptions(cache_dir=str(tmp_path / "c"), tables=False))
+    assert page.seals, "the cover's company seal was not found"
+    x0, y0, x1, y1 = page.seals[0].bbox                              # truth: (315.1, 358.8, 428.5, 472.2)
+    assert abs((x0 + x1) / 2 - 371.8) < 25 and abs((y0 + y1) / 2 - 415.5) < 25
+    assert "江门市广和信息科技有限公司" in page.text.replace(" ", "")   # the name under the seal reads whole
