@@ -9,7 +9,6 @@ the batch outputs. Plain functions, so a Prefect flow can wrap each as a task an
 """
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 import logging
@@ -232,6 +231,3 @@ def run_batch(source: str, out_dir: Path, review: Review | None = None, store_ur
     res.xlsx, res.notices, res.packets = outs["xlsx"], outs["notices"], outs["packets"]
     return res
 
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

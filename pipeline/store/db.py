@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -115,4 +115,4 @@ def current_revision(store: Store) -> str | None:
         return c.execute(text("select version_num from alembic_version")).scalar()
 
 
-__all__ = ["Store", "open_store", "resolve", "upgrade", "alembic_config", "current_revision", "select"]
+__all__ = ["Store", "open_store", "resolve", "upgrade", "alembic_config", "current_revision"]
