@@ -275,3 +275,18 @@ def test_office_forms_read_as_pages(tmp_path, blobs):
     bad = by["表二.docx"].model_copy(update={"path": "x.doc"})
     with pytest.raises(UnreadableOffice):
         office_pages(bad)
+
+
+def test_packet_folder_of_only_subfolders_is_one_packet(tmp_path):
+    root = tmp_path / "batch"
+    pk = root / "P1"
+    (pk / "牵头单位").mkdir(parents=True)
+    (pk / "企业材料" / "康锐").mkdir(parents=True)
+    (pk / "牵头单位" / "申报书.pdf").write_bytes(application_pdf(LEAD, CLUSTER))
+    (pk / "企业材料" / "康锐" / "营业执照.pdf").write_bytes(license_pdf("康锐"))
+    (root / "P2").mkdir()
+    (root / "P2" / "申报书.pdf").write_bytes(application_pdf(LEAD, CLUSTER))
+    packets = packets_from_path(root, tmp_path / "store")
+    assert [(p.id, sorted(f.path for f in p.files)) for p in packets] == [
+        ("P1", ["企业材料/康锐/营业执照.pdf", "牵头单位/申报书.pdf"]), ("P2", ["申报书.pdf"])]
+    assert [p.id for p in packets_from_path(pk, tmp_path / "store")] == ["P1"]

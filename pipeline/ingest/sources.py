@@ -1,10 +1,12 @@
 """Turning a source string into submissions: folder, zip, PDF, .eml, .mbox, Maildir, IMAP URL.
 
-A folder that holds loose document files (PDF, images, Office) at its top level is one packet; a
-folder of only subfolders / archives / mails is a collection: each entry is its own submission.
+A folder that holds loose document files (PDF, images, Office) at its top level, or subfolders named
+like packet parts (牵头单位, 企业材料, 服务商 …), is one packet; any other folder is a collection: each of
+its entries (folder, zip, PDF, .eml, .mbox, Maildir) is looked at the same way.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,8 +63,15 @@ def read_file(path: Path, blobs: BlobStore, limits: Limits | None = None, skip=N
     return sub
 
 
+PART_WORDS = re.compile(r"牵头|企业|服务商|供应商|成员|申报|材料|附件|执照|审计|财务|报表|承诺|调研|方案|扫描")
+
+
 def is_packet_folder(path: Path) -> bool:
-    return any(f.is_file() and f.suffix.lower() in DOC_EXT for f in path.iterdir())
+    """Loose documents at the top, or subfolders named like parts of a packet (牵头单位, 企业材料 …)."""
+    children = [c for c in path.iterdir() if not c.name.startswith(".")]
+    if any(f.is_file() and f.suffix.lower() in DOC_EXT for f in children):
+        return True
+    return any(c.is_dir() and not is_maildir(c) and PART_WORDS.search(c.name) for c in children)
 
 
 def ingest(source: str, blobs: BlobStore, limits: Limits | None = None,
