@@ -49,7 +49,8 @@ class Thresholds(_Open):
     survey_min_types: int
     survey_min_per_type: int
     ocr_low_confidence: float = Field(ge=0, le=1)
-    duplicate_dhash_max_distance: int = 6
+    duplicate_dhash_max_distance: int = 110
+    duplicate_dhash_grid: int = 64
 
 
 class Region(_Open):

@@ -26,8 +26,8 @@ def _d(s):
     return date.fromisoformat(s) if isinstance(s, str) else s
 
 
-def context_from_truth(folder: Path) -> ReviewContext:
-    t = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+def context_from_truth(folder: Path, truth: Path | None = None) -> ReviewContext:
+    t = json.loads((truth or folder / "truth.json").read_text(encoding="utf-8"))
     pk = t["packet"]
     app = _d(pk["application_date"])
     by_uscc = {p["uscc"]: p for p in t["parties"]}

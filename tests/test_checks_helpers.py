@@ -171,7 +171,7 @@ def _licence_image(path, seed: int, noise: int = 0):
         img[y:y + rng.integers(8, 40), x:x + rng.integers(20, 200)] = rng.integers(0, 120)
     if noise:
         img = np.clip(img.astype(int) + np.random.default_rng(99).integers(-noise, noise, img.shape), 0, 255)
-    Image.fromarray(img.astype(np.uint8)).save(path)
+    Image.fromarray(img.astype(np.uint8)).save(path, **({"quality": 70} if str(path).endswith(".jpg") else {}))
 
 
 def _with_images(ctx, tmp_path, images: dict[str, str]):
@@ -180,13 +180,14 @@ def _with_images(ctx, tmp_path, images: dict[str, str]):
         lic = doc(ctx, "business_license", key)
         sf = next(f for f in ctx.packet.files if f.path == lic.file)
         ctx.packet.files[ctx.packet.files.index(sf)] = sf.model_copy(update={"blob": str(src),
-                                                                             "media_type": "image/png"})
+                                                                             "media_type": "image/jpeg"})
 
 
 def test_duplicate_licence_image_near_identical(tmp_path):
     a, a2, b = tmp_path / "a.png", tmp_path / "a2.png", tmp_path / "b.png"
     _licence_image(a, 1)
-    _licence_image(a2, 1, noise=6)      # the same licence, re-scanned with noise
+    a2 = tmp_path / "a2.jpg"
+    _licence_image(a2, 1)               # the same licence, re-encoded as JPEG
     _licence_image(b, 2)
     ctx = clean_context()
     _with_images(ctx, tmp_path, {"E02": a, "E05": a2, "E06": b})

@@ -32,8 +32,8 @@ def amounts_on(text: str) -> set[str]:
     return out
 
 
-def dhash(image: np.ndarray, n: int = 16) -> np.ndarray | None:
-    """A 256-bit difference hash of a rendered page; None for a blank page (it would match any blank)."""
+def dhash(image: np.ndarray, n: int = 64) -> np.ndarray | None:
+    """A 4096-bit difference hash of a rendered page; None for a blank page (it would match any blank)."""
     from PIL import Image
     g = Image.fromarray(image).convert("L")
     if np.asarray(g).std() < 8:
@@ -135,7 +135,7 @@ def _duplicates(ctx: ReviewContext, out: Findings) -> None:
                 seen_img.setdefault(page.image_sha256, (p, d, file, idx))
             if d.kind in IMAGE_KINDS:
                 img = _page_image(ctx, file, idx)
-                h = dhash(img) if img is not None else None
+                h = dhash(img, th(ctx, "duplicate_dhash_grid")) if img is not None else None
                 if h is None:
                     continue
                 for q, e, f2, i2, h2 in hashes:
