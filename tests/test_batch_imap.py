@@ -50,13 +50,18 @@ def test_batch_from_imap(imap_server, tmp_path):
     append(url, make_email("lead@qq.com", f"补充材料：{A_CLUSTER}", [("责任承诺函.pdf", commitment_pdf(A_LEAD), "rfc2231")],
                            "<a2@qq.com>", datetime(2025, 8, 22, tzinfo=timezone.utc)), 22)
 
+    append(url, make_email("ask@qq.com", "请问申报截止时间？", [], "<q1@qq.com>"), 23)   # no attachment
+
     out = tmp_path / "out"
     res = run_batch(url, out, review_simple)
-    assert res.new_submissions == 3 and len(res.reviewed) == 2 and res.failed == []
+    assert res.new_submissions == 4 and len(res.reviewed) == 2 and res.failed == []
     check_store_and_xlsx_agree(res, res.store_url)
     store = open_store(res.store_url)
     with store.session() as s:
         packets = {p.lead_name: p for p in s.scalars(select(PacketRow))}
+        assert len(packets) == 2                                      # the question made no packet
+        q = s.scalars(select(SubmissionRow).where(SubmissionRow.message_id == "<q1@qq.com>")).one()
+        assert q.packet_id is None
         a, b = packets[A_LEAD], packets[B_LEAD]
         assert (a.version, a.status, a.cluster_name) == (2, "pass", A_CLUSTER)   # supplement joined packet A
         assert (b.version, b.status) == (1, "fail")

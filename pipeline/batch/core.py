@@ -77,7 +77,9 @@ def register(subs: list[Submission], store_url: str) -> list[str]:
     """Register submissions in arrival order; returns the ids of the packets now pending review."""
     store = store_for(store_url)
     for s in subs:
-        repo.register(store, s)
+        got = repo.register(store, s)
+        if got == ("", 0):
+            log.info("e-mail without attachments, no packet: %s %s", s.sender, s.subject)
     return repo.pending_packets(store)
 
 

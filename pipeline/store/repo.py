@@ -73,12 +73,19 @@ def _new_packet_id(s, sub: Submission) -> str:
 def register(store: Store, sub: Submission) -> tuple[str, int] | None:
     """Link one new submission to a packet (step 1 of linking) and store its files.
 
-    Returns (packet_id, version), or None when the submission was registered before."""
+    Returns (packet_id, version), or None when the submission was registered before. An e-mail with
+    no attachment at all (a question to the inbox) is recorded without a packet: ("", 0)."""
     ident = identity(sub.sender, sub.subject)
     store.blobs.flush()                      # the bytes are on disk before the DB points at them
     with store.session() as s, s.begin():
         if s.get(SubmissionRow, sub.id) is not None:
             return None
+        if sub.kind == "mail" and not sub.files and not sub.problems:
+            s.add(SubmissionRow(id=sub.id, seq=(s.scalar(select(func.max(SubmissionRow.seq))) or 0) + 1,
+                                packet_id=None, packet_version=0, kind=sub.kind, source=sub.source,
+                                message_id=sub.message_id, sender=sub.sender, subject=sub.subject,
+                                sent_at=sub.sent_at, raw_sha256=sub.raw_sha256))
+            return "", 0
         target = None
         if sub.kind == "mail":
             live = (PacketRow.merged_into.is_(None))
