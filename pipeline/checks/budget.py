@@ -209,7 +209,9 @@ def _cluster(ctx: ReviewContext, out: Findings) -> None:
     fk = t1.fields.get("kpis_quantified")
     k = _num(fk)
     need = th(ctx, "kpi_min")
-    if k is not None and k < need:
+    # 0 is taken as unread: the form always prints the five KPI lines, so a count of 0 means the values
+    # were not found (layouts wrap "量化指标（%）：" onto the next line) rather than left empty
+    if k is not None and 0 < k < need:
         out.use(None, fk, label="量化绩效指标")
         out.add("KPI_TOO_FEW", None, [fk], f"表一量化经济效益指标仅{int(k)}项，少于{need}项",
                 declared=int(k), found=int(k), detail={"count": int(k), "min": need}, docs=[t1], packet_level=True)
