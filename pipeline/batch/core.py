@@ -150,6 +150,8 @@ def adopt_finished(store: Store) -> list[str]:
     now instead of reviewing again (so no packet is reviewed twice)."""
     adopted = []
     for run in repo.stale_runs(store):
+        if run.kind != "batch":
+            continue                          # a re-check is simply run again by whoever wants it
         path = Path(run.out_dir or "") / "report.json"
         started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=timezone.utc)
         if not path.is_file() or datetime.fromtimestamp(path.stat().st_mtime, timezone.utc) < started:

@@ -152,15 +152,17 @@ def load_packet(store: Store, packet_id: str, version: int | None = None) -> tup
 # --- state transitions ------------------------------------------------------------------------
 
 def recover_stale(store: Store) -> list[str]:
-    """Packets claimed by a dead worker go back to pending; their runs are marked abandoned."""
+    """Packets claimed by a dead worker go back to pending; runs a dead worker left 'started' are
+    marked abandoned (call adopt_finished first to keep the ones that finished)."""
     back = []
     with store.session() as s, s.begin():
         for p in s.scalars(select(PacketRow).where(PacketRow.state == "reviewing")):
             if not _alive(p.claimed_by):
-                s.execute(update(RunRow).where(RunRow.packet_id == p.id, RunRow.state == "started",
-                                               RunRow.worker == p.claimed_by).values(state="abandoned"))
                 p.state, p.claimed_by = "pending", None
                 back.append(p.id)
+        for r in s.scalars(select(RunRow).where(RunRow.state == "started")):
+            if not _alive(r.worker):
+                r.state = "abandoned"
     return back
 
 
