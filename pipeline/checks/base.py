@@ -52,7 +52,12 @@ def rules_of(ctx: ReviewContext) -> dict:
 
 
 def th(ctx: ReviewContext, key: str) -> Any:
-    return rules_of(ctx)["thresholds"][key]
+    """A threshold of the rule pack; a pack written before the key existed gets the model's default."""
+    t = rules_of(ctx).get("thresholds", {})
+    if key in t:
+        return t[key]
+    from pipeline.rules import Thresholds
+    return Thresholds.model_fields[key].default
 
 
 # ------------------------------------------------------------------ normalisation
