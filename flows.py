@@ -102,3 +102,53 @@ def review_batch_flow(source: str, out_dir: str, options: rv.ReviewOptions | Non
                                      options=options)
     wait(futures)
     return [f.result() for f in futures]
+
+
+# ------------------------------------------------------------------ the inbox
+@task(retries=TRANSIENT, retry_delay_seconds=5)
+def poll_task(source: str, store_url: str) -> list[str]:
+    """Take in everything new from the source and register it; the packet ids now pending."""
+    from pipeline.batch.core import list_new_submissions, register
+    from pipeline.store import repo
+    register(list_new_submissions(source, store_url), store_url)
+    from pipeline.batch.core import store_for
+    return list(repo.pending_packets(store_for(store_url)))
+
+
+@task(retries=TRANSIENT, retry_delay_seconds=5)
+def review_pending_task(packet_id: str, store_url: str, out_dir: str, options: rv.ReviewOptions) -> str | None:
+    """Claim and review one pending packet (a claimed or finished packet is skipped: none reviewed twice)."""
+    import functools
+
+    from pipeline.batch.core import review_one
+    return review_one(packet_id, store_url, out_dir, functools.partial(rv.review_packet, options=options))
+
+
+@task(retries=TRANSIENT, retry_delay_seconds=2)
+def batch_outputs_task(store_url: str, out_dir: str, refresh: list[str]) -> dict:
+    from pipeline.batch.core import write_batch_outputs
+    outs = write_batch_outputs(store_url, out_dir, refresh=refresh)
+    return {"xlsx": outs["xlsx"], "notices": outs["notices"]}
+
+
+@flow(name="review-inbox", log_prints=True)
+def review_inbox(source: str, out_dir: str, store: str | None = None,
+                 options: rv.ReviewOptions | None = None) -> dict:
+    """Poll the source (folder, Maildir, mbox, imaps:// URL), register new submissions, review each pending
+    packet (.map; on Dask with `review_inbox.with_options(task_runner=DaskTaskRunner(...))`), write 汇总.xlsx
+    and the 补正通知. Killed mid-run and started again, it finishes what is left and repeats nothing."""
+    from pipeline.batch.core import adopt_finished, store_for
+    from pipeline.store import repo
+    from pipeline.store.db import open_store
+    options = options or rv.ReviewOptions()
+    st = open_store(store, default_dir=Path(out_dir) / "store")
+    url = st.url
+    adopted = adopt_finished(store_for(url))
+    repo.recover_stale(store_for(url))
+    pending = poll_task(source, url)
+    futures = review_pending_task.map(pending, store_url=url, out_dir=out_dir, options=options)
+    statuses = [f.result() for f in futures]
+    reviewed = [p for p, s in zip(pending, statuses) if s not in (None, "error")]
+    outs = batch_outputs_task(url, out_dir, reviewed + adopted)
+    print(f"reviewed {len(reviewed)} packets; {outs['xlsx']}")
+    return {"reviewed": reviewed, "failed": [p for p, s in zip(pending, statuses) if s == "error"], **outs}
