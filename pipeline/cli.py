@@ -54,8 +54,26 @@ def cmd_review(a: argparse.Namespace) -> int:
 
 
 def cmd_batch(a: argparse.Namespace) -> int:
+    if a.dask_workers:
+        return _batch_on_dask(a)
     from pipeline.batch import run_batch_cli
-    return run_batch_cli(a.source, Path(a.out), _options(a), store=a.store, dask_workers=a.dask_workers)
+    return run_batch_cli(a.source, Path(a.out), _options(a), store=a.store)
+
+
+def _batch_on_dask(a: argparse.Namespace) -> int:
+    """The same batch through the Prefect inbox flow, packets fanned out over a local Dask cluster
+    (or DASK_SCHEDULER_ADDRESS, a running cluster's scheduler)."""
+    import os
+
+    from prefect_dask import DaskTaskRunner
+
+    from flows import review_inbox
+    address = os.environ.get("DASK_SCHEDULER_ADDRESS")
+    runner = DaskTaskRunner(address=address) if address else DaskTaskRunner(
+        cluster_kwargs={"n_workers": a.dask_workers, "threads_per_worker": 1, "processes": True})
+    res = review_inbox.with_options(task_runner=runner)(a.source, a.out, store=a.store, options=_options(a))
+    print(f"本次审查 {len(res['reviewed'])} 个申报包，出错 {len(res['failed'])} 个；汇总表: {res['xlsx']}")
+    return EXIT_INTERNAL if res["failed"] else EXIT_PASS
 
 
 def cmd_recheck(a: argparse.Namespace) -> int:
@@ -83,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("source")
     p.add_argument("--out", required=True)
     p.add_argument("--store", default=None, help="store directory or database URL (default: ./var/store)")
-    p.add_argument("--dask-workers", type=int, default=0, help="run the flow on a local Dask cluster")
+    p.add_argument("--dask-workers", type=int, default=0,
+                   help="run the Prefect flow on a local Dask cluster of N workers (DASK_SCHEDULER_ADDRESS: a real one)")
     common(p)
     p.set_defaults(func=cmd_batch)
     p = sub.add_parser("recheck", help="re-review a stored packet and diff against the decision-time run")
