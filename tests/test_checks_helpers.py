@@ -241,3 +241,13 @@ def test_table1_row_lost_by_ocr_claims_no_party_list_mismatch():
     t1.rows.pop(6)                                  # 序号 7 unread: 1..6, 8..10
     assert "PARTY_LIST_MISMATCH" not in codes(run_checks(ctx))
     assert "CONSORTIUM_TOO_SMALL" not in codes(run_checks(ctx))
+
+
+def test_unreadable_file_in_a_party_folder_is_not_also_missing():
+    from models.packet import FileProblem
+    ctx = clean_context()
+    audit = doc(ctx, "audit_report", "E04")
+    ctx.problems.append(FileProblem(file="E04/审计报告(1).pdf", message="零页"))
+    from tests.checks_fixtures import remove_doc
+    remove_doc(ctx, audit)
+    assert codes(run_checks(ctx)) == ["DOC_UNREADABLE"]

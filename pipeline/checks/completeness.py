@@ -1,6 +1,8 @@
 """材料完整性: DOC_UNREADABLE, DOC_MISSING, FIELD_EMPTY, SIGN_DATE_MISSING."""
 from __future__ import annotations
 
+import posixpath
+
 from models.packet import Party, ReviewContext
 from models.provenance import DocKind, Document
 from models.report import EvidenceOut, FindingOut
@@ -66,7 +68,7 @@ def _missing(ctx: ReviewContext, out: Findings) -> None:
     orphans = orphan_parties(ctx) | twin_parties(ctx)
     packet_done: set[str] = set()
     for party in ctx.parties:
-        if party.key in orphans:
+        if party.key in orphans or _unreadable_own(ctx, party):
             continue
         for req in reqs.get(party.role, []):
             alts = _split(req)
@@ -85,6 +87,20 @@ def _missing(ctx: ReviewContext, out: Findings) -> None:
                     detail={"doc_kind": kind.value, "section": section,
                             "alternatives": [k.value for k, _ in alts], "role": party.role},
                     extra_evidence=party_anchor(ctx, party))
+
+
+def _unreadable_own(ctx: ReviewContext, party: Party) -> bool:
+    """An unreadable file sits in the party's own folder: what looks missing may be in it (DOC_UNREADABLE
+    already says so), so no DOC_MISSING is claimed for that party."""
+    if not ctx.problems:
+        return False
+    folders = {posixpath.dirname(f) for i in party.documents for f, _ in ctx.documents[i].pages}
+    folders.discard("")
+    for pr in ctx.problems:
+        d = posixpath.dirname(pr.file)
+        if d and d in folders:
+            return True
+    return False
 
 
 def _doc_party(ctx: ReviewContext, doc: Document) -> Party | None:
