@@ -93,6 +93,46 @@ def bench_packet(pdir: Path, dpi: int, max_pages: int | None, engine, verbose: b
     return st
 
 
+def checks_from_truth(pdir: Path, dpi: int, engine) -> list:
+    """check_seals on a context built from truth.json (documents, sections, parties) and the
+    seals find_seals reports on each page: the seal checks alone, without the other stages."""
+    from models.packet import Packet, Party, ReviewContext
+    from models.provenance import DocKind, Document, Page
+    from pipeline.checks.seal_checks import check_seals
+    from pipeline.rules import load_rules
+    truth = json.loads((pdir / "truth.json").read_text(encoding="utf-8"))
+    parties, key_of = [], {}
+    counts = {"lead": 0, "enterprise": 0, "provider": 0}
+    for p in truth["parties"]:
+        counts[p["role"]] += 1
+        key = {"lead": "L", "enterprise": f"E{counts['enterprise']:02d}", "provider": f"P{counts['provider']}"}[p["role"]]
+        parties.append(Party(key=key, role=p["role"], name=p["name"], uscc=p.get("uscc")))
+        key_of[p.get("uscc")] = key
+    docs, refs = [], set()
+    for d in truth["documents"]:
+        pages = [(d["file"], i) for i in range(d["pages"][0], d["pages"][1] + 1)]
+        refs.update(pages)
+        kind = DocKind(d["kind"])
+        secs = sorted(d.get("sections") or [], key=lambda x: x["page"])
+        if not secs:
+            docs.append(Document(kind=kind, pages=pages, party_uscc=d.get("party_uscc"),
+                                 party_key=key_of.get(d.get("party_uscc"))))
+        for k, sec in enumerate(secs):
+            end = secs[k + 1]["page"] - 1 if k + 1 < len(secs) else d["pages"][1]
+            docs.append(Document(kind=kind, section=sec["name"], pages=[(d["file"], i) for i in range(sec["page"], end + 1)],
+                                 party_uscc=sec.get("party_uscc"), party_key=key_of.get(sec.get("party_uscc"))))
+    pages = {}
+    for f, i in sorted(refs):
+        img = render_pdf_page(pdir / f, i, dpi)
+        scanned = not any(dd["text_layer"] for dd in truth["documents"]
+                          if dd["file"] == f and dd["pages"][0] <= i <= dd["pages"][1])
+        pages[f"{f}#{i}"] = Page(file=f, index=i, width=img.shape[1] * 72 / dpi, height=img.shape[0] * 72 / dpi,
+                                 text_layer=not scanned, ocr=scanned, seals=find_seals(img, f, i, dpi / 72, engine))
+    ctx = ReviewContext(packet=Packet(id=pdir.name, source=str(pdir)), pages=pages, documents=docs,
+                        parties=parties, rules=load_rules(None))
+    return check_seals(ctx)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--packet", action="append", help="dev packet id (default: all with truth.json)")
@@ -100,6 +140,7 @@ def main() -> None:
     ap.add_argument("--max-pages", type=int)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--checks", action="store_true", help="also run check_seals on a truth-built context")
     a = ap.parse_args()
     cv2.setNumThreads(a.threads)
     engine = get_engine()
@@ -116,6 +157,13 @@ def main() -> None:
               f"(tp {tp}, fn {st['fn']}, fp {st['fp']}); text exact {st['exact'] / max(tp, 1):.3f}; "
               f"kind accuracy {st['kind'] / max(tp, 1):.3f}; 申报书 pages with a 骑缝 slice "
               f"{st['app_slices']}/{st['app_pages']}")
+        if a.checks:
+            truth = json.loads((pdir / "truth.json").read_text(encoding="utf-8"))
+            want = sorted((f["code"], f["party_name"]) for f in truth["expected_findings"] if f["code"].startswith(("SEAL", "STRADDLE")))
+            got = checks_from_truth(pdir, dpi, engine)
+            print(f"  seal findings expected {want}")
+            for f in got:
+                print(f"  got {f.code} {f.severity} {f.party_name} {f.file} p{f.page} found={f.found} conf={f.confidence}")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def normalise(rgb: np.ndarray, c: Candidate) -> np.ndarray:
     inv = np.c_[m, t].astype(np.float32)
     warped = cv2.warpAffine(rgb, inv, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                             borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
-    return ink_image(warped)
+    return ink_image(cv2.medianBlur(warped, 3))      # JPEG / scan speckle off the strokes
 
 
 def _gap_centers(density: np.ndarray, n_best: int = 2) -> list[int]:
@@ -155,9 +155,14 @@ def clean_text(s: str) -> str:
 
 
 def strip_code(t: str) -> str:
-    """Drop the anti-forgery code digits caught at either end of a ring reading (names have none)."""
+    """Drop the anti-forgery code digits caught at either end of a ring reading (names have none),
+    and undo a reading that started inside the name (…有限公司江门市… → 江门市…有限公司)."""
     core = re.sub(r"^[0-9A-Za-z]+|[0-9A-Za-z]+$", "", t)
-    return core if len(re.findall(r"[\u4e00-\u9fff]", core)) >= 4 else t
+    core = core if len(re.findall(r"[\u4e00-\u9fff]", core)) >= 4 else t
+    k = core.rfind("公司")
+    if 0 < k < len(core) - 2 and re.search(r"[市县区省]", core[k + 2:]):
+        core = core[k + 2:] + core[:k + 2]
+    return core
 
 
 def kind_of(kind_text: str, ring_text: str) -> str:
