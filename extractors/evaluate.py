@@ -1,6 +1,6 @@
 """Compare extraction with a dev packet's truth.json, field by field.
 
-    python -m extractors.evaluate ../shared/devset/P901-06 [--ocr-cache DIR] [-v]
+    python -m extractors.evaluate ../shared/devset/P901-06 [--ocr-cache DIR] [--max-page N]
 
 Digital pages are read through the text layer; pages without one are OCR'd (extractors.ocr_pages, cached
 as Page JSON under --ocr-cache). Prints per-group accuracy and every wrong field; the last line is
@@ -92,7 +92,7 @@ def documents(truth: dict, src: PageSource) -> list[tuple[dict, Document, list[P
     return out
 
 
-def evaluate(packet: Path, cache: Path | None = None) -> dict:
+def evaluate(packet: Path, cache: Path | None = None, max_page: int | None = None) -> dict:
     truth = json.loads((packet / "truth.json").read_text(encoding="utf-8"))
     src = PageSource(packet, cache)
     parties = {p["key"]: p for p in truth["parties"]}
@@ -102,6 +102,9 @@ def evaluate(packet: Path, cache: Path | None = None) -> dict:
     def cmp(group: str, who: str, name: str, t, g):
         results.append((group, f"{who}.{name}", t, g))
 
+    docs = truth["documents"]
+    if max_page:
+        truth = truth | {"documents": [d for d in docs if d["pages"][1] <= max_page]}
     for d, doc, pages in documents(truth, src):
         doc = extract(doc, pages)
         v = doc.value
@@ -158,8 +161,12 @@ def evaluate(packet: Path, cache: Path | None = None) -> dict:
                 cmp("products", who, "count", len(dec.get("products", [])), len(prods))
     groups: dict[str, list[int]] = {}
     wrong = []
+    given = given_ok = 0
     for g, name, t, got in results:
         ok = same(t, got)
+        if got not in (None, []):
+            given += 1
+            given_ok += ok
         groups.setdefault(g, [0, 0])
         groups[g][0] += ok
         groups[g][1] += 1
@@ -167,20 +174,22 @@ def evaluate(packet: Path, cache: Path | None = None) -> dict:
             wrong.append((g, name, t, got))
     n_ok = sum(a for a, _ in groups.values())
     n = sum(b for _, b in groups.values())
-    return {"groups": groups, "wrong": wrong, "ok": n_ok, "n": n, "accuracy": n_ok / n if n else 0.0}
+    return {"groups": groups, "wrong": wrong, "ok": n_ok, "n": n, "accuracy": n_ok / n if n else 0.0,
+            "given": given, "given_ok": given_ok, "precision": given_ok / given if given else 0.0}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("packet")
     ap.add_argument("--ocr-cache", default=None)
-    ap.add_argument("-v", action="store_true")
+    ap.add_argument("--max-page", type=int, default=None, help="only documents ending on or before this page")
     a = ap.parse_args(argv)
-    r = evaluate(Path(a.packet), Path(a.ocr_cache) if a.ocr_cache else None)
+    r = evaluate(Path(a.packet), Path(a.ocr_cache) if a.ocr_cache else None, a.max_page)
     for g, (ok, n) in r["groups"].items():
         print(f"  {g:12s} {ok}/{n} = {ok / n:.3f}")
     for g, name, t, got in r["wrong"]:
         print(f"  WRONG {g} {name}: truth={t!r} got={got!r}")
+    print(f"given values right: {r['given_ok']}/{r['given']} = {r['precision']:.3f}")
     print(f"fields: {r['ok']}/{r['n']} = {r['accuracy']:.3f}")
     return 0
 

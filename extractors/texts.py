@@ -41,13 +41,15 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
             if not m:
                 continue
             rest = re.split(r"签署日期|日期", m.group(1))[0]
-            if rest and re.search(_COMPANY_END + "$", rest):
+            if len(rest) >= 6 and re.search(_COMPANY_END + "$", rest):
                 committer = Hit(rest, page, h.bbox, h.confidence, h.engine)
             else:
+                x0 = row[0].bbox[0]
                 for nxt in rows[i + 1:i + 3]:
                     nh = row_hit(page, nxt, sep="")
                     nt = squash(nh.text)
-                    if re.search(_COMPANY_END + "$", nt):
+                    # the name sits under the label, left-aligned with it; a fragment right of a seal is not it
+                    if abs(nxt[0].bbox[0] - x0) < 40 and len(nt) >= 6 and re.search(_COMPANY_END + "$", nt):
                         committer = Hit(nt, page, nh.bbox, nh.confidence, nh.engine)
                         break
             break
