@@ -11,8 +11,8 @@ ZERO_PAGES = (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
 
 def broken_file(reason: str, sample_pdf: bytes, rng: random.Random) -> bytes:
     if reason == "corrupt":
-        cut = int(len(sample_pdf) * rng.uniform(0.2, 0.6))
-        return sample_pdf[:cut] + bytes(rng.randint(0, 255) for _ in range(512))
+        # header and the start of the first object, then noise: no page tree survives for repair tools
+        return sample_pdf[:rng.randint(60, 300)] + bytes(rng.randint(0, 255) for _ in range(rng.randint(2000, 20000)))
     if reason == "empty":
         return b""
     if reason == "not_pdf":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 import random
 
 from . import vocab as V
@@ -58,7 +59,8 @@ def add_services(e: Party, rng: random.Random, suppliers: list[str]) -> None:
 def drop_saas(e: Party, rng: random.Random) -> None:
     """Replace every SaaS row with cloud rows; services stay under half."""
     d = e.declared
-    d.products = [x for x in d.products if x.kind != "saas"]
+    saas = re.compile(r"\b(IoT|IOT|EAM|EMS|MES|MOM|PLM|SCM|SRM|WMS|CAE|PDM|ERP|CRM)\b")
+    d.products = [x for x in d.products if x.kind != "saas" and not saas.search(x.name)]
     have = {x.name for x in d.products}
     for name, lo, hi, qmax in V.CLOUD:
         if name not in have and rng.random() < 0.6:

@@ -39,6 +39,13 @@ def spread_codes(n: int, seed: int) -> list[list[str]]:
         for bad in INCOMPATIBLE:
             if bad <= set(p):
                 p.remove(sorted(bad)[0])
+    small = "CONSORTIUM_TOO_SMALL"                      # 7-9 enterprises: keep that packet's code list short
+    for p in plan:
+        if small in p and len(p) > 4 and slots > 1:
+            q = min((x for x in plan if "CLUSTER_CAP_EXCEEDED" not in x), key=len)
+            if len(q) < len(p) - 1:
+                p.remove(small)
+                q.append(small)
     out = plan + [[] for _ in range(n_clean)]
     rng.shuffle(out)
     return out
@@ -64,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scan-dpi", type=int, default=None)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = ap.parse_args(argv)
+    if a.all_codes and a.n < 8:
+        ap.error("--all-codes needs --n 8 or more (37 codes; a packet holds about 5 party-level defects)")
     base = [c.strip() for c in a.inject.split(",") if c.strip()]
     plans = spread_codes(a.n, a.seed) if a.all_codes else [[] for _ in range(a.n)]
     rng = random.Random(a.seed)

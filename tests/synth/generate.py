@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from .build import build_spec
-from .inject import BUILD_CODES, NEED_MANY  # noqa: F401
+from .inject import NEED_MANY
 from .inject2 import apply, check_compatible
 from . import oracle
 from .assemble import materialize
@@ -32,13 +32,7 @@ def generate_packet(out_dir: Path, seed: int, rendering: str = "digital", layout
     codes = list(inject or [])
     check_compatible(codes)
     rng = random.Random(seed * 1009 + 17)
-    n = None
-    if "CONSORTIUM_TOO_SMALL" in codes:
-        n = rng.randint(7, 9)
-    elif "CLUSTER_CAP_EXCEEDED" in codes:
-        n = rng.randint(12, 13) + sum(c not in ("CLUSTER_CAP_EXCEEDED",) for c in codes) // 3
-    elif set(codes) & NEED_MANY:
-        n = rng.randint(12, 15)
+    n = _consortium_size(codes, rng)
     if n_enterprises is not None and n is None:
         n = n_enterprises
     pid = packet_id or f"S{seed:05d}"
@@ -47,6 +41,17 @@ def generate_packet(out_dir: Path, seed: int, rendering: str = "digital", layout
     root = materialize(spec, Path(out_dir), scan_dpi=scan_dpi, scan_grey=scan_grey)
     verify(root)
     return root
+
+
+def _consortium_size(codes: list[str], rng: random.Random) -> int | None:
+    """Enterprise count some codes need (None: the builder's 10-15)."""
+    if "CONSORTIUM_TOO_SMALL" in codes:
+        return rng.randint(7, 9) if len(codes) <= 4 else 9
+    if "CLUSTER_CAP_EXCEEDED" in codes:
+        return rng.randint(12, 13) + (len(codes) - 1) // 3
+    if set(codes) & NEED_MANY:
+        return rng.randint(12, 15)
+    return None
 
 
 def verify(root: Path) -> None:

@@ -38,6 +38,7 @@ class Ctx:
     def __init__(self, spec: PacketSpec, rng: random.Random):
         self.spec, self.rng = spec, rng
         self.used: set[str] = set()
+        self.codes: list[str] = []
 
     def pick(self, roles=("enterprise",), need_audit: bool = False, audit_only: bool = False) -> Party:
         cands = [p for p in self.spec.parties if p.role in roles and p.key not in self.used]
@@ -112,7 +113,7 @@ def doc_unreadable(c: Ctx) -> None:
 
 
 def field_empty(c: Ctx) -> None:
-    if c.rng.random() < 0.2:
+    if c.rng.random() < 0.2 and "PROJECT_TOO_LONG" not in c.codes:     # a blank period would hide it
         c.spec.project_blank = True
         return c.add("FIELD_EMPTY", None, {"section": "table1", "field": "project_period"})
     p = c.pick()
@@ -185,7 +186,8 @@ def name_mismatch(c: Ctx) -> None:
     if "股份" in lic:
         new = lic.replace("股份有限公司", "有限公司")
     elif cands:
-        new = lic.replace(cands[0], c.rng.choice([w for w in V.CHAINS["智能装备"][1]]), 1)
+        alt = [w for w in V.CHAINS["智能装备"][1] + V.CHAINS["新能源汽车"][1] if w not in lic and cands[0] not in w]
+        new = lic.replace(cands[0], c.rng.choice(alt), 1)
     else:
         new = one_char_off(c.rng, p)
     p.declared.name = new

@@ -59,7 +59,7 @@ def ratio_exceeded(c: Ctx) -> None:
 def cap_exceeded(c: Ctx) -> None:
     p = c.pick()
     B.resize(p, c.rng.uniform(700000, 800000))
-    B.set_subsidy(p, c.rng.uniform(0.70, 0.78), cap=10**9)
+    B.set_subsidy(p, c.rng.uniform(0.74, 0.78), cap=10**9)          # > 518,000
     recompute_table1(c.spec)
     c.add("SUBSIDY_CAP_EXCEEDED", p, {"declared": p.declared.subsidy, "limit": 500000})
 
@@ -220,6 +220,7 @@ def check_compatible(codes: list[str]) -> None:
 def apply(spec: PacketSpec, codes: list[str], rng: random.Random) -> None:
     check_compatible(codes)
     c = Ctx(spec, rng)
+    c.codes = list(codes)
     ordered = [x for x in ORDER_FIRST if x in codes] + [x for x in codes if x not in ORDER_FIRST]
     for code in ordered:
         REGISTRY[code](c)

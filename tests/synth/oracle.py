@@ -122,7 +122,7 @@ def expected(truth: dict) -> set[tuple[str, str | None]]:
         svc = sum(r["amount"] for r in rows if any(w in r["name"] for w in SERVICE_WORDS))
         if svc > 0.5 * sum(r["amount"] for r in rows):
             add("SERVICES_SHARE_EXCEEDED", p)
-        if not any(SAAS.search(r["name"]) for r in rows):
+        if not any(SAAS.search(r["name"]) and not any(w in r["name"] for w in SERVICE_WORDS) for r in rows):
             add("NO_SAAS_PRODUCT", p)
         if fin and dec["revenue_2024_wan"] is not None:
             audited = fin["revenue"] / 10000
