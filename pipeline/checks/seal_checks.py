@@ -34,7 +34,7 @@ DEFAULTS = {
 }
 KIND_CN_SEAL = {"company": "公章", "finance": "财务专用章", "contract": "合同专用章", "invoice": "发票专用章",
                 "authority": "登记机关印章", "unknown": "印章"}
-NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|监督管理|管理局|工商行政|行政管理)")
+NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|税务局|监督管理|管理局|工商行政|行政管理|发票监制)")
 PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
 SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
 
@@ -120,7 +120,7 @@ def _pages(ctx: ReviewContext, doc: Document) -> list[Page]:
     return [p for p in (ctx.page(f, i) for f, i in doc.pages) if p is not None]
 
 
-def _candidates(pages: list[Page]) -> list[Seal]:
+def _candidates(pages: list[Page], parties: list[Party]) -> list[Seal]:
     """Seals that can stand at a place: whole seals, not copy stamps, not the registration
     authority's or an auditor's seal."""
     out = []
@@ -130,6 +130,8 @@ def _candidates(pages: list[Page]) -> list[Seal]:
                 continue
             if s.text and NOT_PARTY_RE.search(_norm(s.text)):
                 continue
+            if s.shape == "rect" and not (s.text and max((name_score(s.text, p.name) for p in parties), default=0) >= 0.8):
+                continue       # a red printed box is not a seal; a rectangular company seal names a party
             out.append(s)
     return out
 
@@ -203,7 +205,7 @@ def _check_place(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, out: F
     if not parties:
         return
     anchor = _anchor_line(pages, req.get("anchor"))
-    seals = _candidates(pages)
+    seals = _candidates(pages, ctx.parties)
     taken: set[int] = set()
     for party in parties:
         free = [s for s in seals if id(s) not in taken]

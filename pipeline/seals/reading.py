@@ -24,7 +24,7 @@ KIND_WORDS = {               # horizontal text under the star -> kind
     "contract": ("合同", "同专"),
     "invoice": ("发票", "票专", "票"),
 }
-AUTHORITY_RE = re.compile(r"(市场监督|监督管理|管理局|工商行政|行政管理|市场监管)")
+AUTHORITY_RE = re.compile(r"(市场监督|监督管理|管理局|工商行政|行政管理|市场监管|税务局|发票监制)")
 COPY_RE = re.compile(r"(原件|一致|相符|复印)")
 
 
@@ -83,9 +83,11 @@ def _gap_centers(density: np.ndarray, n_best: int = 2) -> list[int]:
     return [(st + ln // 2) % n for ln, st in runs[:n_best]]
 
 
-def ring_strips(norm: np.ndarray, band: tuple[float, float] = TEXT_BAND) -> list[tuple[np.ndarray, float]]:
+def ring_strips(norm: np.ndarray, band: tuple[float, float] = TEXT_BAND,
+                gaps: list[float] | None = None) -> list[tuple[np.ndarray, float]]:
     """The ring text as one horizontal line (outer edge up, reading clockwise), starting at each
-    of the two likeliest gaps, with the gap angle (degrees, image coordinates)."""
+    of the two likeliest gaps (or at the given gap angles, quieter first), with the gap angle
+    (degrees, image coordinates)."""
     size = norm.shape[0]
     gray = cv2.cvtColor(norm, cv2.COLOR_RGB2GRAY)
     polar = cv2.warpPolar(gray, (R0, N_ANGLES), (size / 2, size / 2), R0,
@@ -94,7 +96,14 @@ def ring_strips(norm: np.ndarray, band: tuple[float, float] = TEXT_BAND) -> list
     ring = polar[:, r0:r1]
     g0, g1 = int(GAP_BAND[0] * R0), int(GAP_BAND[1] * R0)
     density = (polar[:, g0:g1] < 128).mean(axis=1)
-    return [(_strip_at(ring, density, g, band), g * 360.0 / N_ANGLES) for g in _gap_centers(density)]
+    if gaps:
+        k = N_ANGLES // 36
+        idx = [int(g / 360.0 * N_ANGLES) % N_ANGLES for g in gaps]
+        around = [float(np.take(density, range(i - k, i + k + 1), mode="wrap").mean()) for i in idx]
+        found = [i for _, i in sorted(zip(around, idx))]
+    else:
+        found = _gap_centers(density)
+    return [(_strip_at(ring, density, g, band), g * 360.0 / N_ANGLES) for g in found]
 
 
 def _strip_at(ring: np.ndarray, density: np.ndarray, g: int, band: tuple[float, float]) -> np.ndarray:
@@ -119,10 +128,12 @@ def upright(norm: np.ndarray, gap_deg: float) -> np.ndarray:
     return cv2.warpAffine(norm, rot, (size, size), borderValue=(255, 255, 255))
 
 
-def center_lines(up: np.ndarray) -> list[np.ndarray]:
-    """Horizontal text areas inside an upright seal: under the star, and the middle line."""
+def center_lines(up: np.ndarray, oval: bool = False) -> list[np.ndarray]:
+    """Horizontal text areas inside an upright seal: under the star, and the middle line (an
+    invoice oval: 发票专用章 low, the taxpayer number across the middle)."""
     c = up.shape[0] / 2
-    boxes = [(-0.62, 0.14, 0.62, 0.62), (-0.72, -0.18, 0.72, 0.22)]
+    boxes = [(-0.62, 0.30, 0.62, 0.72), (-0.78, -0.14, 0.78, 0.30)] if oval else \
+        [(-0.62, 0.14, 0.62, 0.62), (-0.72, -0.18, 0.72, 0.22)]
     out = []
     for x0, y0, x1, y1 in boxes:
         crop = up[int(c + y0 * R0):int(c + y1 * R0), int(c + x0 * R0):int(c + x1 * R0)]
@@ -159,9 +170,13 @@ def strip_code(t: str) -> str:
     and undo a reading that started inside the name (…有限公司江门市… → 江门市…有限公司)."""
     core = re.sub(r"^[0-9A-Za-z]+|[0-9A-Za-z]+$", "", t)
     core = core if len(re.findall(r"[\u4e00-\u9fff]", core)) >= 4 else t
-    k = core.rfind("公司")
-    if 0 < k < len(core) - 2 and re.search(r"[市县区省]", core[k + 2:]):
-        core = core[k + 2:] + core[:k + 2]
+    m = None
+    for m in re.finditer(r"(公司|中心|管理局|合作社|事务所|委员会|门市部)", core):
+        pass
+    if m is not None and 0 < m.end() < len(core):
+        tail = core[m.end():]
+        if len(tail) <= 2 or (len(tail) <= 9 and re.search(r"[市县区省]", tail)):
+            core = tail + core[:m.end()]
     return core
 
 
@@ -188,9 +203,11 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
     norm = normalise(rgb, c)
     n_center = 1 if c.shape == "round" else 2          # ovals (invoice seals) carry a middle line too
     best = None
-    for strip, gap in ring_strips(norm):
+    # an oval's bottom is at one end of its minor axis (in the normalised image: x when ax < ay)
+    gaps = None if c.shape == "round" else ([0.0, 180.0] if c.ax < c.ay else [90.0, 270.0])
+    for strip, gap in ring_strips(norm, gaps=gaps):
         up = upright(norm, gap)
-        center = center_lines(up)[:n_center] if c.shape != "round" or has_kind_line(up) else []
+        center = center_lines(up, c.shape != "round")[:n_center] if c.shape != "round" or has_kind_line(up) else []
         res = engine.recognize_lines([strip] + center)
         t, s = clean_text(res[0][0]), float(res[0][1])
         # a reading that starts or ends with code digits started at the wrong place
