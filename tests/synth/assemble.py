@@ -34,14 +34,14 @@ class Unit:
 
 
 def _units(doc: Doc, scanned: bool, rng: random.Random, offset: int | None, dpi: int | None,
-           grey: bool | None = None) -> list[Unit]:
+           grey: bool | None = None, quality: int | None = None) -> list[Unit]:
     n = doc.n_pages
     footer = (lambda i: f"第 {offset + i + 1} 页") if offset is not None else (lambda i: None)
     if not scanned and doc.images:                      # clean licence image page
         return [Unit(doc, i, license_jpeg(im), (im.width / K, im.height / K), 72 * K) for i, im in enumerate(doc.images)]
     if not scanned:
         return [Unit(doc, i) for i in range(n)]
-    o: ScanOpts = choose(rng, dpi, grey)
+    o: ScanOpts = choose(rng, dpi, grey, quality)
     out = []
     pages = doc.images if doc.images else rasterize(doc.rendered.pdf, o.dpi)
     src = 72 * K if doc.images else o.dpi
@@ -133,7 +133,8 @@ class Writer:
                                                           text=m.text, kind=m.kind))
 
 
-def materialize(spec: PacketSpec, out_dir: Path, scan_dpi: int | None = None, scan_grey: bool | None = None) -> Path:
+def materialize(spec: PacketSpec, out_dir: Path, scan_dpi: int | None = None, scan_grey: bool | None = None,
+                scan_quality: int | None = None) -> Path:
     rng = random.Random(f"{spec.seed}-layout")
     root = out_dir / spec.id
     root.mkdir(parents=True, exist_ok=True)
@@ -150,7 +151,7 @@ def materialize(spec: PacketSpec, out_dir: Path, scan_dpi: int | None = None, sc
     for d in docs:
         offsets.append(g)
         g += d.n_pages
-    all_units = [_units(d, s, rng, off if combined else None, scan_dpi, scan_grey)
+    all_units = [_units(d, s, rng, off if combined else None, scan_dpi, scan_grey, scan_quality)
                  for d, s, off in zip(docs, scanned, offsets)]
     if combined:
         rel = w.unique(rng.choice(["全套申报材料.pdf", "申报材料（盖章扫描件）.pdf", f"{spec.cluster_name}申报材料.pdf"]))

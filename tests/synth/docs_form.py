@@ -103,7 +103,9 @@ def table2(spec: PacketSpec, p: Party, rec: Recorder, rng: random.Random) -> lis
     d, h = p.declared, p.hints
     est = fmt_date(dt.date.fromisoformat(d.established), h.date_style) if d.established else ""
     sign = "" if p.table2_date is None else fmt_date(dt.date.fromisoformat(p.table2_date), "cn")
-    intro = [P(h.intro, 9), Spacer(1, 14), P("单位盖章：", 9), seal_flow(rec, p, "table2", rng, 80, -50),
+    year = (d.established or (p.license.established if p.license else "") or "2010")[:4]
+    text = f"{d.name}成立于{year}年，位于{d.address}，主要从事相关产品的研发、生产与销售，拥有较完善的生产与管理体系。"
+    intro = [P(text, 9), Spacer(1, 14), P("单位盖章：", 9), seal_flow(rec, p, "table2", rng, 80, -50),
              Spacer(1, 8), P(f"日　　期：{sign}", 9)]
     cap = "" if d.registered_capital_wan is None else f"{d.registered_capital_wan:g}"
     rev = "" if d.revenue_2024_wan is None else f"{d.revenue_2024_wan:.2f}"

@@ -17,12 +17,13 @@ LAYOUTS = ("separate", "combined")
 
 def generate_packet(out_dir: Path, seed: int, rendering: str = "digital", layout: str = "separate",
                     inject: list[str] | None = None, packet_id: str | None = None, *,
-                    scan_dpi: int | None = None, scan_grey: bool | None = None,
+                    scan_dpi: int | None = None, scan_grey: bool | None = None, scan_quality: int | None = None,
                     n_enterprises: int | None = None) -> Path:
     """Write out_dir/<packet_id>/ (files + truth.json) for one synthetic packet; returns that folder.
 
     inject: finding codes (see docs/generator.md); each is applied once, to a different party where party-level.
     scan_dpi: force one scan resolution (smaller files); default varies 150/200/300.
+    scan_quality: force the JPEG quality (and low noise), for small sample files.
     scan_grey: force grey-scale (True) or colour (False) scans.
     n_enterprises: fix the consortium size (default 10-15, or what the injected codes need)."""
     if rendering not in RENDERINGS:
@@ -38,7 +39,8 @@ def generate_packet(out_dir: Path, seed: int, rendering: str = "digital", layout
     pid = packet_id or f"S{seed:05d}"
     spec = build_spec(seed, rendering, layout, pid, n_enterprises=n)
     apply(spec, codes, rng)
-    root = materialize(spec, Path(out_dir), scan_dpi=scan_dpi, scan_grey=scan_grey)
+    root = materialize(spec, Path(out_dir), scan_dpi=scan_dpi, scan_grey=scan_grey,
+                       scan_quality=scan_quality)
     verify(root)
     return root
 

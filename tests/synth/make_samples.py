@@ -13,7 +13,7 @@ SAMPLES = [
     dict(packet_id="SAMPLE-01", seed=2101, rendering="digital", layout="separate", n_enterprises=10,
          inject=["LINE_AMOUNT_MISMATCH", "SEAL_WRONG_TYPE", "REVENUE_MISMATCH", "USCC_INVALID"]),
     dict(packet_id="SAMPLE-02", seed=2102, rendering="digital", layout="separate", n_enterprises=10, inject=[]),
-    dict(packet_id="SAMPLE-03", seed=2103, rendering="scanned", layout="combined", scan_dpi=100, scan_grey=True,
+    dict(packet_id="SAMPLE-03", seed=2103, rendering="scanned", layout="combined", scan_dpi=100, scan_grey=True, scan_quality=35,
          inject=["CONSORTIUM_TOO_SMALL", "STRADDLE_SEAL_MISSING", "NOT_IN_JIANGMEN"]),
 ]
 

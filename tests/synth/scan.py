@@ -27,13 +27,16 @@ class ScanOpts:
     garbage_text: bool
 
 
-def choose(rng: random.Random, dpi: int | None = None, grey: bool | None = None) -> ScanOpts:
+def choose(rng: random.Random, dpi: int | None = None, grey: bool | None = None,
+           quality: int | None = None) -> ScanOpts:
     o = ScanOpts(dpi=dpi or rng.choices([150, 200, 300], weights=[4, 5, 1])[0],
                     skew=0.0 if rng.random() < 0.2 else rng.uniform(-3, 3), quality=rng.randint(45, 80),
                     grey=rng.random() < 0.2, blur=rng.random() < 0.3, noise=rng.uniform(1.5, 6),
                     garbage_text=rng.random() < 0.15)
     if grey is not None:
         o.grey = grey
+    if quality is not None:
+        o.quality, o.noise = quality, min(o.noise, 2.0)
     return o
 
 
@@ -70,10 +73,10 @@ def scan_page(img: Image.Image, o: ScanOpts, rng: random.Random, src_dpi: float,
         img = img.rotate(o.skew, resample=Image.BILINEAR, expand=False, fillcolor=tint)
     if quarter:
         img = img.transpose([None, Image.ROTATE_90, Image.ROTATE_180, Image.ROTATE_270][quarter])
-    a = np.asarray(img, dtype=np.int16)
-    a = a - (255 - np.array(tint, dtype=np.int16)) * (a > 200)          # paper tone
+    a = np.asarray(img, dtype=np.int32)
+    a = a * np.array(tint, dtype=np.int32) // 255                          # paper tone
     nrng = np.random.default_rng(rng.randint(0, 2**31))
-    a = a + nrng.normal(0, o.noise, size=a.shape[:2])[..., None].astype(np.int16)
+    a = a + nrng.normal(0, o.noise, size=a.shape[:2])[..., None].astype(np.int32)
     img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
     if o.blur:
         img = img.filter(ImageFilter.GaussianBlur(0.7))
