@@ -44,7 +44,7 @@ class _Label:
 
 
 def _labels_in(line: TextLine) -> list[_Label]:
-    text = nfkc(line.text).strip()
+    text = nfkc(line.text).strip().lstrip("☑☐□■√✓●·•.,:;、|")   # OCR reads ruling/tick marks as symbols
     flat = re.sub(r"\s+", "", text)
     out = []
     for field, labs in LABELS.items():
@@ -60,7 +60,9 @@ def _labels_in(line: TextLine) -> list[_Label]:
     if flat[:1] in FRAGMENTS and (len(flat) == 1 or not flat[1:2] in "、，"):
         out.append(_Label(FRAGMENTS[flat[0]], line, flat[1:].strip(), 1))
         return out
-    # label glued at the end of another line ('…服务；住所', '住经润人力' is not one)
+    # label glued at the end of another line ('…服务；住所', '…制造；住'; '住经润人力' is not one)
+    if len(flat) > 3 and re.search(r"[；;。，,]住所?$", flat):
+        return [_Label("address", line, "", len(text))]
     for field, labs in LABELS.items():
         for lab in labs:
             if len(text) > len(lab) and re.search(re.escape(lab) + r"$", flat) and field in ("address", "registered_capital"):
