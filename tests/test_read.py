@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest

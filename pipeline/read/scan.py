@@ -8,7 +8,7 @@ import numpy as np
 
 from models.provenance import Cell, Page, Table, TextLine
 from pipeline.ocr.base import OcrBox
-from pipeline.prep import Prepared, deskew, prepare, rotate, suppress_red
+from pipeline.prep import Prepared, deskew, prepare, rotate
 from pipeline.read.cache import STATS, OcrCache, image_sha256
 from pipeline.read.options import ReadOptions
 
@@ -95,4 +95,4 @@ def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, optio
     return page, upright
 
 
-__all__ = ["ocr_page", "ocr_payload", "suppress_red"]
+__all__ = ["ocr_page", "ocr_payload", "read_quality", "cache_key"]
