@@ -172,3 +172,11 @@ def test_seal_hook_fills_page_seals_in_page_frame(devset, tmp_path):
     x0, y0, x1, y1 = page.seals[0].bbox                              # truth: (315.1, 358.8, 428.5, 472.2)
     assert abs((x0 + x1) / 2 - 371.8) < 25 and abs((y0 + y1) / 2 - 415.5) < 25
     assert "江门市广和信息科技有限公司" in page.text.replace(" ", "")   # the name under the seal reads whole
+
+
+@pytest.mark.quick
+def test_unknown_engine_is_an_error_not_empty_pages(devset, tmp_path):
+    from pipeline.read import OcrUnavailable
+    with pytest.raises(OcrUnavailable, match="unknown OCR engine"):
+        read_file(stored(devset / "P901-06/牵头单位/营业执照_昌豪.pdf"),
+                  ReadOptions(engine="no-such-engine", cache_dir=str(tmp_path), seals=False))

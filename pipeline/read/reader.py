@@ -39,9 +39,16 @@ def file_kind(sf: StoredFile) -> str:
     raise _fail(sf, "不是 PDF 或图片文件", "not a PDF or image file")
 
 
+class OcrUnavailable(RuntimeError):
+    """The OCR engine cannot be created (configuration / installation problem): not a page error."""
+
+
 def _engine(options: ReadOptions):
     from pipeline.ocr import get_engine
-    return get_engine(options.engine)
+    try:
+        return get_engine(options.engine)
+    except Exception as e:
+        raise OcrUnavailable(f"OCR 引擎不可用 / OCR engine unavailable: {e}") from e
 
 
 def _cache(options: ReadOptions) -> OcrCache | None:
@@ -167,7 +174,7 @@ def _read_pdf(sf: StoredFile, options: ReadOptions) -> list[Page]:
                     page.width, page.height = (ph, pw) if page.rotation in (90, 270) else (pw, ph)
                     del rgb
                     _add_seals(page, upright, options.dpi / 72, engine, options)
-            except UnreadableFile:
+            except (UnreadableFile, OcrUnavailable):
                 raise
             except Exception as e:  # one bad page must not lose the others
                 log.warning("page %d of %s failed: %s", i, sf.path, e)
