@@ -254,7 +254,11 @@ def name_matches(short: str, full: str) -> bool:
         return True
     if len(a) >= 5 and b.startswith(a):
         return True
-    return len(a) >= 8 and edit_distance(a, b) <= 2
+    if len(a) >= 8 and edit_distance(a, b) <= 2:
+        return True
+    # characters dropped by OCR: the short name is a subsequence of the full one, at least 75 % of its length
+    it = iter(b)
+    return len(a) >= 8 and len(a) >= 0.75 * len(b) and all(c in it for c in a)
 
 
 def untied_named(ctx: ReviewContext, party: Party) -> list[Document]:
