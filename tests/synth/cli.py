@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .generate import LAYOUTS, RENDERINGS, generate_packet
 from .inject import ALL_CODES, INCOMPATIBLE
+from .inject2 import check_compatible
 
 
 def spread_codes(n: int, seed: int) -> list[list[str]]:
@@ -74,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     if a.all_codes and a.n < 8:
         ap.error("--all-codes needs --n 8 or more (37 codes; a packet holds about 5 party-level defects)")
     base = [c.strip() for c in a.inject.split(",") if c.strip()]
+    try:
+        check_compatible(base)
+    except ValueError as e:
+        ap.error(str(e))
     plans = spread_codes(a.n, a.seed) if a.all_codes else [[] for _ in range(a.n)]
     rng = random.Random(a.seed)
     jobs = []
