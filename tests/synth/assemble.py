@@ -66,7 +66,7 @@ def _pdf(units: list[Unit], rng: random.Random) -> bytes:
             chunks.append(_subset(u.doc.rendered.pdf, idx))
         else:
             j = i
-            while j < len(units) and units[j].jpeg is not None:
+            while j < len(units) and units[j].jpeg is not None and units[j].doc is u.doc:   # garbage layer per doc
                 j += 1
             chunks.append(images_pdf([(x.jpeg, x.size) for x in units[i:j]], units[i].garbage, rng))
         i = j
