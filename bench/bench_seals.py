@@ -141,9 +141,10 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--checks", action="store_true", help="also run check_seals on a truth-built context")
+    ap.add_argument("--no-read", action="store_true", help="time detection alone (no OCR)")
     a = ap.parse_args()
     cv2.setNumThreads(a.threads)
-    engine = get_engine()
+    engine = None if a.no_read else get_engine()
     packets = a.packet or sorted(p.name for p in DEVSET.iterdir() if (p / "truth.json").exists())
     for pid in packets:
         pdir = DEVSET / pid
