@@ -4,34 +4,21 @@ Red pixels (both HSV red hue ranges) are grouped into connected blobs. A blob is
 has the structure of one: a continuous outer ring (circle or ellipse, or a rectangle border)
 *and* red marks inside it (ring text, star). A hand-drawn circle has the ring but an empty
 inside; a gold seal is not red; red print (titles, table rules) has no ring.
-Overlapping round seals are split with a Hough transform; blobs cut by the page edge are
-fitted with a circle and reported as 骑缝章 slices (edge = left/right/top/bottom).
+Overlapping round seals are split with a Hough transform; a seal cut by the page edge is fitted
+with a circle; thin red strips along an edge are 骑缝章 slices (edge = left/right/top/bottom).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from pipeline.seals.candidate import Candidate
+from pipeline.seals.stamps import edge_strips, inside_rect, rect_candidate
+
 WORK_MAX_SIDE = 1100          # detection runs on an image no larger than this (pixels)
 ANGLES = 180                  # samples around a ring
-
-
-@dataclass
-class Candidate:
-    """A seal found on the working image (pixel units of the *full* image)."""
-    cx: float
-    cy: float
-    ax: float                 # half axis along x' (after rotation by `angle`)
-    ay: float
-    angle: float              # degrees, ellipse rotation
-    shape: str                # round | oval | rect
-    score: float              # 0..1 detection confidence
-    bbox: tuple[float, float, float, float]   # visible part, full-image pixels
-    edge: str | None = None
-    inner: float = 0.0        # red density inside the ring
 
 
 # (min red excess r - max(g, b), min HSV saturation): strong ink, then pale / dim ink
@@ -232,8 +219,8 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
     # 1) rectangular stamps on the mask before line removal
     taken = np.zeros_like(mask)
     for cnt in cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
-        rect = _rect_candidate(mask, cnt, min_d, short)      # (a stamp may sit inside a red frame)
-        if rect is not None and not any(_inside_rect(k, rect) for k in out):
+        rect = rect_candidate(mask, cnt, min_d, short)      # (a stamp may sit inside a red frame)
+        if rect is not None and not any(inside_rect(k, rect) for k in out):
             add(rect)
             cv2.drawContours(taken, [cnt], -1, 255, -1)
     work = cv2.bitwise_and(nolines, cv2.bitwise_not(taken))
@@ -247,7 +234,7 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
             continue
         edge = _edge_of(bx, by, bw, bh, w, h, 3)
         if edge and min(bw, bh) < min_d * 0.95:
-            continue                        # thin edge pieces: see _edge_strips
+            continue                        # thin edge pieces: see edge_strips
         if min(bw, bh) < min_d:
             continue
         c = _ellipse_candidate(work, cnt, bw, bh, edge, max_d, robust=False)
@@ -278,8 +265,8 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
             if c.shape != "rect":
                 cv2.ellipse(left, ((c.cx, c.cy), (c.ax * 2.12, c.ay * 2.12), c.angle), 0, -1)
         for cnt in cv2.findContours(left, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
-            rect = _rect_candidate(left, cnt, min_d, short, fill=0.7)
-            if rect is None or any(_inside_rect(k, rect) for k in out if k.shape == "rect"):
+            rect = rect_candidate(left, cnt, min_d, short, fill=0.7)
+            if rect is None or any(inside_rect(k, rect) for k in out if k.shape == "rect"):
                 continue
             # only a stamp touching a round seal (the case the first pass cannot see)
             x0, y0, x1, y1 = rect.bbox
@@ -289,87 +276,8 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
     rest = work.copy()                      # edge strips: ink not explained by a whole seal
     for c in out:
         cv2.ellipse(rest, ((c.cx, c.cy), (c.ax * 2.3, c.ay * 2.3), c.angle), 0, -1)
-    out.extend(_edge_strips(rest, min_d))
+    out.extend(edge_strips(rest, min_d))
     return out
-
-
-def _inside_rect(a: Candidate, b: Candidate) -> bool:
-    return abs(a.cx - b.cx) < max(a.ax, b.ax) and abs(a.cy - b.cy) < max(a.ay, b.ay)
-
-
-def _edge_strips(mask: np.ndarray, min_d: float) -> list[Candidate]:
-    """骑缝章 slices: red marks touching a page edge in a thin strip, grouped along the edge.
-
-    A slice from the middle of a straddle seal has no outline of its own (two arc ends, part of
-    the star), so it is judged by place and size: it touches the edge, runs along it for a
-    seal-like length and is no deeper than a seal."""
-    h, w = mask.shape
-    out: list[Candidate] = []
-    depth = int(max(min_d, 0.1 * min(h, w)))
-    for side in ("left", "right", "top", "bottom"):
-        along = h if side in ("left", "right") else w
-        band = {"left": mask[:, :depth], "right": mask[:, w - depth:],
-                "top": mask[:depth, :].T, "bottom": mask[h - depth:, :].T}[side]
-        band = (band > 0).astype(np.uint8) * 255          # rows run along the edge
-        if side in ("left", "top"):
-            band = band[:, ::-1]                           # the edge is the last column
-        k = max(5, int(along * 0.04))
-        grouped = cv2.morphologyEx(band, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k // 2, k)))
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
-        for i in range(1, n):
-            x, y, bw, bh, area = stats[i]
-            if x + bw < band.shape[1] - max(3, 0.03 * min(h, w)):   # not at the edge
-                continue
-            if not (0.045 * along <= bh <= 0.3 * along) or bw < 4:
-                continue
-            ink = int((band[y:y + bh, x:x + bw] > 0).sum())
-            if ink < 0.03 * bw * bh or ink < 0.02 * bh * bh:
-                continue
-            d0 = band.shape[1] - x                         # depth into the page (to the edge)
-            if d0 > 0.7 * bh:                              # deeper than a slice of a seal
-                continue
-            a0, a1 = y, y + bh
-            if side == "right":
-                bbox = (w - d0, a0, w, a1)
-            elif side == "left":
-                bbox = (0, a0, d0, a1)
-            elif side == "bottom":
-                bbox = (a0, h - d0, a1, h)
-            else:
-                bbox = (a0, 0, a1, d0)
-            r = bh / 2
-            cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
-            out.append(Candidate(cx, cy, r, r, 0, "round", 0.6, bbox, side, ink / (bw * bh)))
-    return out
-
-
-def _rect_candidate(mask, cnt, min_d, short, fill: float = 0.85) -> Candidate | None:
-    if len(cnt) < 4:
-        return None
-    _, _, bw, bh = cv2.boundingRect(cnt)
-    if max(bw, bh) < min_d or min(bw, bh) < min_d * 0.3 or max(bw, bh) > short * 0.6:
-        return None
-    (rx, ry), (rw, rh), ang = cv2.minAreaRect(cnt)
-    if rw < rh:
-        rw, rh, ang = rh, rw, ang + 90
-    if rh < min_d * 0.35 or rw < min_d or rw > short * 0.55 or not (1.6 <= rw / max(rh, 1) <= 7):
-        return None
-    area = cv2.contourArea(cnt) if fill >= 0.85 else cv2.contourArea(cv2.convexHull(cnt))
-    if area < fill * rw * rh:
-        return None
-    # border present on all four sides, some ink inside, not a filled bar
-    box = cv2.boxPoints(((rx, ry), (rw, rh), ang)).astype(np.int32)
-    full = np.zeros_like(mask)
-    cv2.fillPoly(full, [box], 255)
-    inner = cv2.erode(full, np.ones((max(3, int(rh * 0.25)),) * 2, np.uint8))
-    border = cv2.bitwise_and(full, cv2.bitwise_not(inner))
-    b_dens = (mask[border > 0] > 0).mean() if (border > 0).any() else 0
-    i_dens = (mask[inner > 0] > 0).mean() if (inner > 0).any() else 0
-    if b_dens < 0.3 or not (0.05 <= i_dens <= 0.6):
-        return None
-    x, y, bw, bh = cv2.boundingRect(cnt)
-    return Candidate(rx, ry, rw / 2, rh / 2, ang, "rect", min(1.0, 0.5 + b_dens / 2),
-                     (x, y, x + bw, y + bh), None, float(i_dens))
 
 
 def _ellipse_candidate(mask, cnt, bw, bh, edge, max_d, robust: bool) -> Candidate | None:
