@@ -47,9 +47,26 @@ def _regex(pages: list[Page], pattern: str) -> Hit | None:
     return None
 
 
+def _reorder(name: str) -> str:
+    """A wrapped name whose second line was read first ('司江门市…有限公'): put the piece back at the end."""
+    if re.search(_NAME_END + "$", name):
+        return name
+    for k in (1, 2, 3):
+        cand = name[k:] + name[:k]
+        if re.search(_NAME_END + "$", cand):
+            return cand
+    return name
+
+
+def _company(s: str) -> str | None:
+    """A company name, or None when a seal or the scan cut it short (no company suffix)."""
+    v = squash(s).replace("(", "（").replace(")", "）")
+    return v if re.search(_NAME_END + "$", v) else None
+
+
 # ------------------------------------------------------------------ cover
 def extract_cover(doc: Document, pages: list[Page]) -> Document:
-    _set(doc, "lead_name", _regex(pages, r"牵头单位[（(]?盖章[)）]?[:：]?(.{4,})"), squash)
+    _set(doc, "lead_name", _regex(pages, r"牵头单位[（(]?盖章[)）]?[:：]?(.{4,})"), _company)
     _set(doc, "cluster_name", _regex(pages, r"产业集群名称[:：]?(.{4,})"), squash)
     _set(doc, "application_date", _regex(pages, r"申报日期[:：]?(.+)"), parse_date)
     return doc
@@ -160,7 +177,7 @@ def _kpis(pages: list[Page]) -> tuple[list[str], list[str]]:
 def extract_table1(doc: Document, pages: list[Page]) -> Document:
     hits = lookup(pages, T1_LABELS)
     _set(doc, "cluster_name", hits.get("cluster_name"), squash)
-    _set(doc, "lead_name", hits.get("lead_name"), squash)
+    _set(doc, "lead_name", hits.get("lead_name"), _company)
     _set(doc, "contact_name", hits.get("contact_name"), squash)
     _set(doc, "contact_phone", hits.get("contact_phone"), lambda s: re.sub(r"\D", "", nfkc(s)) or None)
     _set(doc, "address", hits.get("address"), squash)
@@ -241,7 +258,7 @@ def _products(pages: list[Page]) -> tuple[list[dict[str, Field]], list[Hit | Non
             continue   # an empty numbered row
         f = {"seq": make_field("seq", _qty(r["seq"].text) if r.get("seq") else None, r.get("seq")),
              "name": make_field("name", nfkc(name.text).replace("\n", "").strip() if name else None, name),
-             "supplier": make_field("supplier", squash(r["supplier"].text) if r.get("supplier") else None,
+             "supplier": make_field("supplier", _reorder(squash(r["supplier"].text)) if r.get("supplier") else None,
                                     r.get("supplier")),
              "unit_price": make_field("unit_price", _num(r["unit_price"].text) if r.get("unit_price") else None,
                                       r.get("unit_price")),
@@ -275,7 +292,7 @@ def _repair_amounts(doc: Document, ocr: bool) -> None:
 def extract_table2(doc: Document, pages: list[Page]) -> Document:
     hits = lookup(pages, T2_LABELS)
     from pipeline.normalize import repair_uscc
-    _set(doc, "name", hits.get("name"), lambda s: squash(s).replace("(", "（").replace(")", "）"))
+    _set(doc, "name", hits.get("name"), _company)
     h = hits.get("uscc")
     code, note = repair_uscc(h.text) if h else (None, None)
     doc.fields["uscc"] = make_field("uscc", code, h, repaired=note)

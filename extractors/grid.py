@@ -94,7 +94,8 @@ def rows_from_lines(page: Page, cols_spec: dict[str, str], stop: str) -> list[di
     for g in groups:
         row = {}
         for k, ls in g.items():
-            ls.sort(key=lambda l: (l.bbox[1], l.bbox[0]))
+            # reading order inside a cell: by deskewed centre line, then left to right
+            ls.sort(key=lambda l: (round(((l.bbox[1] + l.bbox[3]) / 2 - slope * ((l.bbox[0] + l.bbox[2]) / 2 - x_seq)) / 6), l.bbox[0]))
             row[k] = row_hit(page, ls, sep="")
         out.append(row)
     return out
