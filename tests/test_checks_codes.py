@@ -49,6 +49,13 @@ def m_sign_date(ctx):
     setf(doc(ctx, "commitment_letter", "E05"), "sign_date", None, raw="签署日期：")
 
 
+def m_sign_date_unlocated(ctx):
+    # the extractor found no "日期：" value on one 表二 of a text-layer form while it did on all others
+    from models.provenance import Field
+    d = _t2(ctx, "E05")
+    d.fields["sign_date"] = Field(name="sign_date", value=None, raw=None, evidence=None, confidence=0.0)
+
+
 def m_uscc_invalid(ctx):
     code = _lic(ctx).value("uscc")
     bad = code[:-1] + ("0" if code[-1] != "0" else "1")
@@ -290,6 +297,7 @@ CASES = [
     ("FIELD_EMPTY", "E03", m_field_empty),
     ("FIELD_EMPTY", None, m_period_blank),
     ("SIGN_DATE_MISSING", "E05", m_sign_date),
+    ("SIGN_DATE_MISSING", "E05", m_sign_date_unlocated),
     ("USCC_INVALID", "E03", m_uscc_invalid),
     ("USCC_INVALID", "E03", m_uscc_invalid_unrepaired),
     ("USCC_MISMATCH", "E03", m_uscc_mismatch),

@@ -117,6 +117,21 @@ def _doc_party(ctx: ReviewContext, doc: Document) -> Party | None:
     return None
 
 
+def _blank_by_siblings(ctx: ReviewContext, doc: Document, name: str) -> bool:
+    """On a text layer, a field the extractor could not locate although it read it on nearly every sibling
+    form (the other 表二) is blank: the label is printed on every form, only the value can be missing."""
+    f = doc.fields.get(name)
+    if f is not None and (f.value not in (None, "", []) or f.evidence is not None or (f.raw or "").strip()):
+        return False
+    pages = [ctx.page(fl, i) for fl, i in doc.pages]
+    if doc.ocr or any(p is None or p.ocr or not p.text_layer for p in pages):
+        return False
+    sibs = [d for d in ctx.documents if d is not doc and d.kind == doc.kind and d.section == doc.section]
+    located = [d for d in sibs if (g := d.fields.get(name)) is not None and g.evidence is not None
+               and g.value not in (None, "", [])]
+    return len(sibs) >= 3 and len(located) >= 0.8 * len(sibs)
+
+
 def _was_read(doc: Document) -> bool:
     """A form counts as read when at least two of its fields carry a value."""
     return sum(1 for f in doc.fields.values() if f.value not in (None, "", [])) >= 2
@@ -144,9 +159,9 @@ def _empty_fields(ctx: ReviewContext, out: Findings) -> None:
                     e = f.evidence
                     blanks.setdefault((e.file, e.page, e.bbox), []).append((name, label))
         for names in blanks.values():  # one finding per blank cell (起止时间 holds two fields)
-            flds = [doc.fields[n] for n, _ in names]
+            flds = [doc.fields.get(n) for n, _ in names]
             labels = "、".join(dict.fromkeys(l for _, l in names))
-            out.add("FIELD_EMPTY", party, flds[:1], f"{where}“{labels}”未填写",
+            out.add("FIELD_EMPTY", party, [f for f in flds if f is not None][:1], f"{where}“{labels}”未填写",
                     declared=None, found=None,
                     detail={"field": names[0][0], "fields": [n for n, _ in names], "label": labels,
                             "doc_kind": doc.kind.value, "section": doc.section}, docs=[doc])
@@ -154,7 +169,7 @@ def _empty_fields(ctx: ReviewContext, out: Findings) -> None:
             if not _matches(doc, key):
                 continue
             f = doc.fields.get(spec["field"])
-            if is_blank(f):
+            if is_blank(f) or _blank_by_siblings(ctx, doc, spec["field"]):
                 out.add("SIGN_DATE_MISSING", party, [f], f"{where}“{spec['label']}”未填写",
                         detail={"field": spec["field"], "label": spec["label"], "doc_kind": doc.kind.value,
                                 "section": doc.section}, docs=[doc])
