@@ -4,11 +4,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.base import Hit, find_line, find_text, make_field, nfkc, visual_rows, row_hit
+from extractors.base import Hit, _near_row, find_line, find_text, make_field, nfkc, row_hit, visual_rows
 from extractors.grid import rows_from_lines, rows_from_table
 from models.provenance import Document, Page
 from pipeline.normalize import parse_date, parse_number, squash
 
+MIN_NAME_CONF = 0.96     # OCR'd names under a seal misread at 0.94-0.95
+MIN_DATE_CONF = 0.90
 _COMPANY_END = r"(?:有限公司|有限责任公司|股份有限公司|分公司|厂|商行|经营部|合作社|中心|研究院)"
 
 
@@ -53,8 +55,9 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
                         committer = Hit(nt, page, nh.bbox, nh.confidence, nh.engine)
                         break
             break
+    ok = committer is not None and committer.confidence >= MIN_NAME_CONF
     f["committer"] = make_field("committer", committer.text.replace("(", "（").replace(")", "）")
-                                if committer else None, committer)
+                                if ok else None, committer)
     # 签署日期：date (None when blank)
     sd = None
     for page in pages:
@@ -62,11 +65,22 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
             h = row_hit(page, row, sep="")
             m = re.search(r"签署日期[:：]?(.*)", squash(h.text))
             if m:
-                sd = (parse_date(m.group(1)), Hit(m.group(1), page, h.bbox, h.confidence, h.engine))
+                text, hit = m.group(1), h
+                if not text:   # the date box may sit a little lower than its label
+                    lab = row[-1]
+                    right = sorted((l for l in page.lines if l.bbox[0] >= lab.bbox[2] - 2 and
+                                    _near_row(l.bbox, lab.bbox) and l.bbox[0] - lab.bbox[2] < 150),
+                                   key=lambda l: l.bbox[0])
+                    if right:
+                        hit = row_hit(page, right, sep="")
+                        text = squash(hit.text)
+                sd = (parse_date(text), Hit(text, page, hit.bbox, hit.confidence, hit.engine))
                 break
         if sd:
             break
-    f["sign_date"] = make_field("sign_date", sd[0] if sd else None, sd[1] if sd else None)
+    # a date read under a seal is often garbled: kept as raw text (not blank) but not given as a value
+    ok = sd is not None and sd[1].confidence >= MIN_DATE_CONF
+    f["sign_date"] = make_field("sign_date", sd[0] if ok else None, sd[1] if sd else None)
     cd = find_text(pages, r"(?:于|在)(\d{4}年\d{1,2}月\d{1,2}日)(?:前)?(?:完工|完成|竣工)")
     f["completion_date"] = make_field("completion_date", parse_date(cd[0].group(1)) if cd else None,
                                       cd[1] if cd else None)

@@ -176,3 +176,21 @@ def test_extract_on_empty_pages_is_safe():
         d = extract(Document(kind=kind, pages=[("x.pdf", 1)], section="table1"), [page([])])
         assert "extract_error" not in d.extra
         assert all(f.value is None for f in d.fields.values())
+
+
+def test_commitment_letter_lines_and_abstention():
+    title = [("2025年江门市工业互联网产业集群试点项目", 132, 83, 460, 98), ("责任承诺函（牵头单位）", 204, 103, 390, 118),
+             ("本单位……并于2026年10月3日完工。", 72, 285, 500, 300), ("承诺方（盖章）：", 300, 629, 380, 644)]
+    good = title + [("鹤山市昌豪信息技术有限公司", 300, 660, 440, 675), ("签署日期： 2025年8月23日", 300, 699, 440, 714)]
+    d = extract(doc(DocKind.commitment_letter), [page(good, ocr=False, w=595, h=842)])
+    assert d.value("committer") == "鹤山市昌豪信息技术有限公司" and d.value("variant") == "lead"
+    assert d.value("sign_date") == dt.date(2025, 8, 23) and d.value("completion_date") == dt.date(2026, 10, 3)
+    # under a seal: a fragment right of the seal is not the name; a garbled date is kept raw, not given
+    sealed = title + [("江门市", 305, 656, 337, 669), ("鹤山分公司", 448, 652, 504, 666),
+                      ("签署日期", 306, 695, 350, 710), ("22025年08月2(日", 361, 703, 409, 715, 0.879)]
+    d = extract(doc(DocKind.commitment_letter), [page(sealed, w=595, h=842)])
+    assert d.value("committer") is None
+    assert d.value("sign_date") is None and d.fields["sign_date"].raw
+    blank = title + [("鹤山市昌豪信息技术有限公司", 300, 660, 440, 675), ("签署日期：", 300, 699, 360, 714)]
+    d = extract(doc(DocKind.commitment_letter), [page(blank, w=595, h=842)])
+    assert d.value("sign_date") is None and d.value("committer") == "鹤山市昌豪信息技术有限公司"

@@ -111,6 +111,7 @@ def test_parse_date_rejects_partial_and_impossible():
     assert parse_date("2015年0月19日") is None
     assert parse_date("11日") is None          # dateparser would invent a year
     assert parse_date("签署日期：") is None
+    assert parse_date("2025年8月2") is None     # the day was cut short (a seal, the scan edge)
     assert parse_date("二〇二五年八月二十日") == dt.date(2025, 8, 20)
 
 

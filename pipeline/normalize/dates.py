@@ -34,6 +34,9 @@ def parse_date(text: str | None) -> dt.date | None:
     s = unicodedata.normalize("NFKC", str(text))
     m = _FULL.search(s)
     if m:
+        if "年" in m.group() and not m.group().rstrip().endswith("日") and not s[m.end():].lstrip().startswith("日"):
+            if not s[m.end():].strip() or s[m.end():].lstrip()[:1] in "(（[":
+                return None      # '2025年8月2' at the end of the text: the day was cut short
         return _mk(int(m[1]), int(m[2]), int(m[3]))
     m = _CN_DATE.search(str(text))
     if m and m[3]:
