@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from pipeline.seals.candidate import Candidate
-from pipeline.seals.stamps import edge_strips, inside_rect, rect_candidate
+from pipeline.seals.stamps import edge_strips, inside_rect, rect_borders, rect_candidate
 
 WORK_MAX_SIDE = 1100          # detection runs on an image no larger than this (pixels)
 ANGLES = 180                  # samples around a ring
@@ -258,6 +258,8 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
             c = _ellipse_candidate(work, cnt, bw, bh, edge, max_d, robust=True)
             if c:
                 add(c)
+            else:
+                out.extend(_without_rect_stamp(work, cnt, bx, by, bw, bh, w, h, min_d, max_d))
     # 3) a rectangular stamp overlapping a round seal: look again with the round seals erased
     if any(c.shape != "rect" for c in out):
         left = mask.copy()
@@ -277,6 +279,30 @@ def _detect_mask(raw: np.ndarray, red: np.ndarray) -> list[Candidate]:
     for c in out:
         cv2.ellipse(rest, ((c.cx, c.cy), (c.ax * 2.3, c.ay * 2.3), c.angle), 0, -1)
     out.extend(edge_strips(rest, min_d))
+    return out
+
+
+def _without_rect_stamp(work, cnt, bx, by, bw, bh, w, h, min_d, max_d) -> list[Candidate]:
+    """A seal fused with a rectangular stamp (与原件一致 touching its ring): erase the stamp's
+    box and look at what is left of the blob as a seal of its own."""
+    sub = np.zeros_like(work)
+    cv2.drawContours(sub, [cnt], -1, 255, -1)
+    sub = cv2.bitwise_and(work, sub)
+    boxes = rect_borders(sub[by:by + bh, bx:bx + bw], min_d)
+    if not boxes:
+        return []
+    for x0, y0, x1, y1 in boxes:
+        sub[max(0, by + y0 - 2):by + y1 + 2, max(0, bx + x0 - 2):bx + x1 + 2] = 0
+    k = max(3, int(round(min(h, w) * 0.004)) | 1)
+    blob = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k * 2 + 1,) * 2))
+    out = []
+    for c2 in cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        x, y, cw, ch = cv2.boundingRect(c2)
+        if min(cw, ch) < min_d or len(c2) < 8:
+            continue
+        c = _ellipse_candidate(sub, c2, cw, ch, _edge_of(x, y, cw, ch, w, h, 3), max_d, robust=False)
+        if c is not None:
+            out.append(c)
     return out
 
 

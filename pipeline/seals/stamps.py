@@ -84,3 +84,25 @@ def rect_candidate(mask, cnt, min_d, short, fill: float = 0.85) -> Candidate | N
     x, y, bw, bh = cv2.boundingRect(cnt)
     return Candidate(rx, ry, rw / 2, rh / 2, ang, "rect", min(1.0, 0.5 + b_dens / 2),
                      (x, y, x + bw, y + bh), None, float(i_dens))
+
+
+def rect_borders(mask: np.ndarray, min_d: float) -> list[tuple[int, int, int, int]]:
+    """Boxes of rectangular stamps fused with a seal in one blob (与原件一致 touching a ring):
+    two long straight horizontal borders of the same extent, a stamp's height apart. A ring's
+    curved top is not straight over 2 × min_d, so only the stamp's borders survive the opening."""
+    ln = max(8, int(2 * min_d))
+    horiz = cv2.morphologyEx((mask > 0).astype(np.uint8) * 255, cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (ln, 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    segs = [tuple(stats[i][:4]) for i in range(1, n)]
+    out = []
+    for i, (x, y, w, h) in enumerate(segs):
+        for x2, y2, w2, h2 in segs[i + 1:]:
+            ov = min(x + w, x2 + w2) - max(x, x2)
+            if ov < 0.8 * max(w, w2):
+                continue                    # not the same extent: not one box
+            top, bot = min(y, y2), max(y + h, y2 + h2)
+            if not (0.3 * min_d <= bot - top <= max(w, w2) / 1.6):
+                continue
+            out.append((min(x, x2), top, max(x + w, x2 + w2), bot))
+    return out
