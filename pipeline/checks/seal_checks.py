@@ -206,15 +206,33 @@ def _check_place(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, out: F
         return
     anchor = _anchor_line(pages, req.get("anchor"))
     seals = _candidates(pages, ctx.parties)
-    taken: set[int] = set()
+    taken: dict[int, tuple[Seal, Party | None]] = {}
     for party in parties:
         free = [s for s in seals if id(s) not in taken]
         if not free:
+            unsure = [s for s, p in taken.values() if not _confirms(cfg, s, p)]
+            if unsure and party is not None:
+                # the seals here were all given to other parties, but one of them does not clearly
+                # name its party (stacked seals read as one, a garbled reading): it may be this
+                # party's seal, so abstain instead of claiming it missing
+                s = unsure[0]
+                conf = s.text_confidence or 0.0
+                place = KIND_CN.get(req.get("section") or "", KIND_CN.get(doc.kind.value, doc.kind.value))
+                _low(out, party, s, _seal_ev(s, KIND_CN_SEAL.get(s.kind.value, "印章")), place, conf,
+                     {"slot": req.get("slot"), "field": "seal_text", "shared": True})
+                continue
             _missing(ctx, req, doc, pages, anchor, party, out)
             continue
         seal = _choose(free, party, anchor)
-        taken.add(id(seal))
+        taken[id(seal)] = (seal, party)
         _judge(ctx, cfg, req, doc, seal, party, out)
+
+
+def _confirms(cfg: dict, seal: Seal, party: Party | None) -> bool:
+    """The seal's reading surely names `party` (so it cannot be another party's seal)."""
+    if party is None or not seal.text:
+        return False
+    return (seal.text_confidence or 0.0) >= cfg["min_text_confidence"] and name_score(seal.text, party.name) >= 0.9
 
 
 def _choose(seals: list[Seal], party: Party | None, anchor) -> Seal:
