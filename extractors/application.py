@@ -18,6 +18,17 @@ def _ticked(pages: list[Page], vocab: tuple[str, ...]) -> Hit | None:
     alts = "|".join(sorted(map(re.escape, vocab), key=len, reverse=True))
     m = re.search(f"[{TICK}]\\s*({alts})", text)
     if not m:
+        # the tick glyph lost by OCR: the one item not preceded by an empty box, when all others are
+        cells = [c.text for p in pages for t in p.tables for c in t.cells if sum(v in c.text for v in vocab) >= 3]
+        text = "\n".join(cells) or text
+        unticked = set(re.findall(f"[□☐口]\\s*({alts})", text))
+        present = [v for v in vocab if v in text]
+        rest = [v for v in present if v not in unticked and not any(v != u and v in u for u in present)]
+        if len(rest) == 1 and len(unticked) >= len(vocab) - 2:
+            found = find_text(pages, re.escape(rest[0]))
+            if found:
+                h = found[1]
+                return Hit(rest[0], h.page, h.bbox, min(h.confidence, 0.8), h.engine)
         return None
     found = find_text(pages, re.escape(m.group(1)))
     page, bbox, conf = (found[1].page, found[1].bbox, found[1].confidence) if found else (pages[0], None, 1.0)
