@@ -39,6 +39,8 @@ class Party(BaseModel):
     name: str
     uscc: str | None = None
     listed_in_table1: bool = False
+    name_by_ocr: bool = False      # the name was read off an OCR'd form (may carry OCR noise)
+    name_as_read: str | None = None  # the form's reading, when the name was corrected from the party's documents
     documents: list[int] = PField(default_factory=list)   # indices into ReviewContext.documents
 
     def docs(self, ctx: "ReviewContext", kind: DocKind, section: str | None = None) -> list[Document]:

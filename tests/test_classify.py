@@ -72,3 +72,34 @@ def test_two_consecutive_licences_of_different_parties_split():
     docs = split_pages([a, b])
     assert [d.kind for d in docs] == [DocKind.business_license] * 2
     assert [d.extra["subject"] for d in docs] == ["江门市康信电机有限公司", "开平市宏隆汽车零部件有限公司"]
+
+
+def _doc(kind, file, ocr=False, **fields):
+    from models.provenance import Document, Field
+    return Document(kind=kind, pages=[(file, 1)], ocr=ocr, extra={"folder": file.rsplit("/", 1)[0]},
+                    fields={k: Field(name=k, value=v) for k, v in fields.items()})
+
+
+def test_ocr_noise_in_form_names_is_corrected_from_the_parties_documents():
+    from models.provenance import Field
+    from pipeline.classify.parties import build_parties, tie_documents
+    t1 = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name="江门市江海区住金数字科技有限公司")
+    t1.section = "table1"
+    t1.rows = [{"role": Field(name="role", value="provider"), "name": Field(name="name", value="江门市顺安信技十有限公")}]
+    docs = [t1, _doc(DocKind.business_license, "P/lic.pdf", name="江门市顺安信息技术有限公司"),
+            _doc(DocKind.business_license, "L/lic.pdf", name="江门市江海区佳金数字科技有限公司")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    names = {p.role: (p.name, p.name_as_read, p.documents) for p in parties}
+    assert names["lead"] == ("江门市江海区佳金数字科技有限公司", "江门市江海区住金数字科技有限公司", [2])
+    assert names["provider"] == ("江门市顺安信息技术有限公司", "江门市顺安信技十有限公", [1])
+
+
+def test_names_from_a_text_layer_are_never_corrected():
+    from pipeline.classify.parties import build_parties, tie_documents
+    cover = _doc(DocKind.application_form, "form.pdf", ocr=False, lead_name="江门市江海区住金数字科技有限公司")
+    cover.section = "cover"
+    docs = [cover, _doc(DocKind.business_license, "L/lic.pdf", name="江门市江海区佳金数字科技有限公司")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    assert parties[0].name == "江门市江海区住金数字科技有限公司" and parties[0].name_as_read is None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from difflib import SequenceMatcher
 
 from models.packet import Party
 from models.provenance import DocKind, Document
@@ -23,7 +24,8 @@ def build_parties(docs: list[Document]) -> list[Party]:
     """Parties from the 申报书: lead from the cover/表一, providers and enterprises from 表一 rows, plus 表二."""
     parties: list[Party] = []
 
-    def add(role: str, name: str | None, uscc: str | None = None, listed: bool = False) -> Party | None:
+    def add(role: str, name: str | None, uscc: str | None = None, listed: bool = False,
+            ocr: bool = False) -> Party | None:
         if not name:
             return None
         key_name = norm_name(name)
@@ -31,26 +33,27 @@ def build_parties(docs: list[Document]) -> list[Party]:
             if norm_name(p.name) == key_name or (uscc and p.uscc == uscc):
                 p.uscc = p.uscc or uscc
                 p.listed_in_table1 = p.listed_in_table1 or listed
+                p.name_by_ocr = p.name_by_ocr and ocr
                 return p
         n = sum(1 for p in parties if p.role == role) + 1
         key = {"lead": "L", "provider": f"P{n}", "enterprise": f"E{n:02d}"}[role]
-        party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed)
+        party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed, name_by_ocr=ocr)
         parties.append(party)
         return party
 
     forms = [d for d in docs if d.kind == DocKind.application_form]
     for d in forms:
         if d.section in ("cover", "table1"):
-            add("lead", _val(d, "lead_name"))
+            add("lead", _val(d, "lead_name"), ocr=d.ocr)
     for d in forms:
         if d.section == "table1":
             for row in d.rows:
                 role = row.get("role").value if row.get("role") else "enterprise"
                 name = row.get("name").value if row.get("name") else None
-                add("provider" if role == "provider" else "enterprise", name, listed=True)
+                add("provider" if role == "provider" else "enterprise", name, listed=True, ocr=d.ocr)
     for d in forms:
         if d.section == "table2":
-            add("enterprise", _val(d, "name"), _val(d, "uscc"))
+            add("enterprise", _val(d, "name"), _val(d, "uscc"), ocr=d.ocr)
     return parties
 
 
@@ -112,9 +115,37 @@ def _bundle_party(docs: list[Document], run: list[int], pos: int,
     return nxt if prev_has_kind else prev
 
 
+def correct_ocr_names(docs: list[Document], parties: list[Party], threshold: float = 0.75) -> None:
+    """A name read off an OCR'd form (表一, cover) that no document names exactly takes the closest name that
+    the party's own documents carry (licence first), when that name is close to this party and to no other.
+    Names read from a text layer are never changed: a real one-character difference stays a finding."""
+    named: dict[str, int] = {}
+    for d in docs:
+        if d.kind not in PARTY_KINDS:
+            continue
+        for n in (_val(d, NAME_FIELD[d.kind]), d.extra.get("subject")):
+            if n:
+                w = 2 if d.kind == DocKind.business_license else 1
+                named[norm_name(n)] = named.get(norm_name(n), 0) + w
+    known = {norm_name(p.name) for p in parties}
+    for p in parties:
+        if not p.name_by_ocr or norm_name(p.name) in named:
+            continue
+        scored = sorted(((SequenceMatcher(None, p.name, n).ratio(), w, n) for n, w in named.items()
+                         if n not in known), reverse=True)
+        if not scored or scored[0][0] < threshold:
+            continue
+        best = scored[0][2]
+        if any(q is not p and SequenceMatcher(None, q.name, best).ratio() >= scored[0][0] for q in parties):
+            continue
+        p.name_as_read, p.name = p.name, best
+        known.add(best)
+
+
 def tie_documents(docs: list[Document], parties: list[Party]) -> None:
     """Set Document.party_* and Party.documents. Content wins, unless the named party already has its own
     document of that kind and the document sits in another party's bundle (a copy filed for the wrong party)."""
+    correct_ocr_names(docs, parties)
     content = {i: _content_party(d, parties) for i, d in enumerate(docs) if d.kind in PARTY_KINDS}
     ctx = _context(docs, content)
     own = {(p.key, docs[i].kind) for i, p in content.items() if p is not None and ctx.get(i) in (None, p)}
