@@ -35,6 +35,11 @@ def build_parties(docs: list[Document]) -> list[Party]:
                 p.listed_in_table1 = p.listed_in_table1 or listed
                 p.name_by_ocr = p.name_by_ocr and ocr
                 return p
+        lead = next((p for p in parties if p.role == "lead"), None)
+        if role == "lead" and lead is not None:   # one lead unit: the cover and 表一 name it twice
+            if lead.name_by_ocr and not ocr:
+                lead.name, lead.name_by_ocr = key_name, False
+            return lead
         n = sum(1 for p in parties if p.role == role) + 1
         key = {"lead": "L", "provider": f"P{n}", "enterprise": f"E{n:02d}"}[role]
         party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed, name_by_ocr=ocr)
