@@ -91,15 +91,17 @@ def rect_borders(mask: np.ndarray, min_d: float) -> list[tuple[int, int, int, in
     two long straight horizontal borders of the same extent, a stamp's height apart. A ring's
     curved top is not straight over 2 × min_d, so only the stamp's borders survive the opening."""
     ln = max(8, int(2 * min_d))
-    horiz = cv2.morphologyEx((mask > 0).astype(np.uint8) * 255, cv2.MORPH_OPEN,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (ln, 1)))
+    m = (mask > 0).astype(np.uint8) * 255
+    m = cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))          # thin, textured
+    m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))  # borders
+    horiz = cv2.morphologyEx(m, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (ln, 1)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
     segs = [tuple(stats[i][:4]) for i in range(1, n)]
     out = []
     for i, (x, y, w, h) in enumerate(segs):
         for x2, y2, w2, h2 in segs[i + 1:]:
             ov = min(x + w, x2 + w2) - max(x, x2)
-            if ov < 0.8 * max(w, w2):
+            if ov < 0.8 * min(w, w2) or min(w, w2) < 0.6 * max(w, w2):
                 continue                    # not the same extent: not one box
             top, bot = min(y, y2), max(y + h, y2 + h2)
             if not (0.3 * min_d <= bot - top <= max(w, w2) / 1.6):
