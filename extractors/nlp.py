@@ -65,7 +65,8 @@ def opinion_from_text(text: str, nlp: Language | None = None) -> str | None:
     # only the opinion paragraphs: from '审计意见' up to the auditor's responsibilities / signatures
     start = text.find("审计意见")
     seg = text[start:] if start >= 0 else text
-    cut = re.search(r"注册会计师对财务报表审计的责任|管理层和治理层|管理层对财务报表的责任", seg)
+    # a heading, not the quoted reference in 形成审计意见的基础 (审计报告的“注册会计师对财务报表审计的责任”部分)
+    cut = re.search(r"(?<![“\"「『])(?:注册会计师对财务报表审计的责任|管理层和治理层|管理层对财务报表的责任)", seg)
     seg = seg[:cut.start()] if cut else seg
     codes = [e[2] for e in entities(seg, nlp) if e[0] == "OPINION"]
     if not codes:
