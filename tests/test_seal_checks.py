@@ -212,3 +212,10 @@ def test_stacked_provider_seals_read_as_one_abstain():
 def test_second_provider_missing_when_the_one_seal_surely_names_the_first():
     ctx = _two_providers(build({"table1": [seal(APP, 2, P1, bbox=(400, 540, 513, 654))]}))
     assert codes(check_seals(ctx)) == [("SEAL_MISSING", P2)]
+
+
+@pytest.mark.quick
+def test_misread_authority_seal_does_not_stand_for_the_company():
+    # the registration office's seal read as 江门市市监备理局 is not the company's copy seal
+    ctx = build({"license": [seal(LIC, 1, "江门市市监备理局", kind="company", conf=0.80, bbox=(637, 427, 742, 532))]})
+    assert codes(check_seals(ctx)) == [("SEAL_MISSING", E01)]

@@ -34,7 +34,9 @@ DEFAULTS = {
 }
 KIND_CN_SEAL = {"company": "公章", "finance": "财务专用章", "contract": "合同专用章", "invoice": "发票专用章",
                 "authority": "登记机关印章", "unknown": "印章"}
-NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|税务局|监督管理|管理局|工商行政|行政管理|发票监制)")
+# readings of seals that are not a party's: auditors, tax and registration offices (a misread
+# 市场监督管理局 still ends in 局 or keeps 市监 / 监督: no company name does)
+NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|税务局|监督管理|管理局|工商行政|行政管理|发票监制|市监|监督|局$)")
 PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
 SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
 
