@@ -82,7 +82,9 @@ def table_lookup(pages: Iterable[Page], labels: dict[str, list[str]]) -> dict[st
                         rest = txt[m.end():].strip(_SEP)
                         if len(txt) - m.end() <= 1 or not rest:       # pure label cell → value on the right
                             h = cell_hit(page, t, c.row, c.col + c.colspan)
-                            if h is not None and h.text and not _is_label(h.text, labels):
+                            # an empty value cell is a located blank: never let line search steal the
+                            # next row's text for it
+                            if h is not None and not _is_label(h.text, labels):
                                 out[name] = h
                         elif re.match(label_re(lab) + r"\s*[:：]", txt):
                             out[name] = Hit(rest, page, c.bbox, c.confidence, t.engine)
