@@ -156,7 +156,9 @@ def _kpis(pages: list[Page]) -> tuple[list[str], list[str]]:
     """Targets after '量化指标（%）：' — on the same line, in the next box on the row, or on the line below."""
     got, seen = [], []
     for page in pages:
-        blocks = [c.text for t in page.tables for c in t.cells if "量化指标" in c.text]
+        # cell text without line breaks: the label and its number wrap ("…量化\n指标（%）\n：20")
+        blocks = [re.sub(r"\s+", "", c.text) for t in page.tables for c in t.cells
+                  if "量化指标" in re.sub(r"\s+", "", c.text)]
         if blocks:   # table cells: the number may wrap onto the next line of the cell
             for b in blocks:
                 for m in re.finditer(r"量化指标[（(]%[)）][:：]?\s*(\d+(?:\.\d+)?)?", nfkc(b)):

@@ -19,3 +19,15 @@ def test_emphasis_after_quoted_responsibilities_is_found():
 def test_plain_opinion_stays_standard():
     text = "一、审计意见\n我们认为，后附的财务报表在所有重大方面公允反映了……\n" + BASIS + "三、管理层和治理层对财务报表的责任\n"
     assert opinion_from_text(text) == "standard_unqualified"
+
+
+def test_kpi_targets_wrapped_inside_a_cell_are_counted():
+    from extractors.application import _kpis
+    from models.provenance import Cell, Page, Table
+    cells = [Cell(row=0, col=0, bbox=(0, 0, 100, 50), text="●预计降低运营成本量化指标（%）\n：20"),
+             Cell(row=1, col=0, bbox=(0, 50, 100, 100), text="●预计提升组织与人员能力量化\n指标（%）：12"),
+             Cell(row=2, col=0, bbox=(0, 100, 100, 150), text="●预计降低不良品率量化指标（%）\n：______")]
+    page = Page(file="a.pdf", index=3, width=595, height=842,
+                tables=[Table(bbox=(0, 0, 100, 150), n_rows=3, n_cols=1, cells=cells)])
+    got, seen = _kpis([page])
+    assert got == ["20", "12"] and len(seen) == 3
