@@ -125,6 +125,11 @@ def extract_statements(doc: Document, pages: list[Page]) -> Document:
         vals = occ[-1][0]           # the latest statement when there is one per month
         n = len(months)
         # monthly columns: the latest month's value (column n-1); a trailing 本年累计 is skipped
+        if n >= 2 and len(occ) == 1 and len(vals) < n:
+            # a month's cell was not read: the columns cannot be aligned, so no value (a first-month figure
+            # beside a last-month one made balanced sheets look unbalanced)
+            f[name] = make_field(name, None, None, raw=" ".join(v.text for v in vals))
+            continue
         hit = vals[n - 1] if n and len(vals) >= n and len(occ) == 1 else vals[current_index([occ[-1][1]])
                                                                            if len(vals) == 2 else 0]
         f[name] = make_field(name, to_number(hit.text), hit)
