@@ -97,6 +97,11 @@ def core_substitution(text: str, name: str) -> bool:
 
 # ------------------------------------------------------------------ places
 def _party_of_doc(ctx: ReviewContext, doc: Document) -> Party | None:
+    # a copy of another member's document filed in this party's bundle (DUPLICATE_DOCUMENT) carries that
+    # member's seal: its seal is judged against the party the document itself names
+    named = doc.extra.get("content_party")
+    if named and named != doc.party_key and ctx.party(named):
+        return ctx.party(named)
     if doc.party_key and ctx.party(doc.party_key):
         return ctx.party(doc.party_key)
     for p in ctx.parties:
