@@ -293,11 +293,22 @@ def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, 
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”{who}与应盖章单位“{party.name}”不符",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
                 detail={**detail, "matches": m.party.name if other else None})
-    elif subst and clean and conf >= cfg["subst_confidence"]:
+    elif subst and clean and conf >= cfg["subst_confidence"] and _confirmed_change(ctx, seal, party):
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf, detail=detail)
     elif other or stranger or subst:
         _low(out, party, seal, ev, place, conf, detail)
+
+
+def _confirmed_change(ctx: ReviewContext, seal: Seal, party: Party) -> bool:
+    """A one-character change is believed only when the party's other seals read its name exactly and none
+    repeats the change: the recogniser confuses look-alike glyphs (宇/字, 腾/屬) the same way on every copy of
+    one seal, while a wrong seal made for one place differs from the party's seals elsewhere."""
+    changed, exact = _norm(seal.text), _norm(party.name)
+    others = [_norm(s.text) for p in ctx.pages.values() for s in p.seals
+              if s.text and not s.edge and not s.is_copy_stamp and s is not seal
+              and (s.file, s.page, s.bbox) != (seal.file, seal.page, seal.bbox)]
+    return exact in others and changed not in others
 
 
 def _low(out: Findings, party, seal: Seal, ev: EvidenceOut, place: str, conf: float, detail: dict) -> None:

@@ -1,0 +1,31 @@
+"""A one-character 字号 change in a seal reading is believed only when the party's other seals read its name."""
+import pytest
+
+from models.packet import Packet, Party, ReviewContext
+from models.provenance import Page, Seal
+from pipeline.checks.seal_checks import _confirmed_change
+
+pytestmark = pytest.mark.quick
+NAME = "江门市宇明机械设备股份有限公司"
+
+
+def _ctx(*texts: str) -> tuple[ReviewContext, list[Seal]]:
+    seals = [Seal(file=f"f{i}.pdf", page=1, bbox=(10, 10, 100, 100), text=t) for i, t in enumerate(texts)]
+    pages = {f"f{i}.pdf#1": Page(file=f"f{i}.pdf", index=1, width=595, height=842, seals=[s])
+             for i, s in enumerate(seals)}
+    return ReviewContext(packet=Packet(id="x", source="x"), pages=pages), seals
+
+
+def test_the_same_misreading_everywhere_is_the_recogniser():
+    ctx, seals = _ctx("江门市字明机械设备股份有限公司", "江门市字明机械设备股份有限公司")
+    assert not _confirmed_change(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
+
+
+def test_a_change_at_one_place_beside_exact_readings_elsewhere_is_real():
+    ctx, seals = _ctx("江门市胜明机械设备股份有限公司", NAME, NAME)
+    assert _confirmed_change(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
+
+
+def test_no_other_reading_abstains():
+    ctx, seals = _ctx("江门市胜明机械设备股份有限公司")
+    assert not _confirmed_change(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
