@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.futures import wait
 
 from models.packet import FileProblem, Packet, StoredFile
@@ -68,7 +68,7 @@ def review_packet_flow(source: str, out_dir: str, options: rv.ReviewOptions | No
 
 
 def _review_packet(packet: Packet, out_dir: str, options: rv.ReviewOptions) -> ReportModel:
-    futures = read_task.map(packet.files, options=options)
+    futures = read_task.map(packet.files, options=unmapped(options))
     pages: list[Page] = []
     problems: list[FileProblem] = list(getattr(packet, "problems", []))
     for got in (f.result() for f in futures):
@@ -99,7 +99,7 @@ def review_batch_flow(source: str, out_dir: str, options: rv.ReviewOptions | Non
     options = options or rv.ReviewOptions()
     packets = packets_from_path(Path(source))
     futures = review_packet_task.map(packets, out_dir=[str(Path(out_dir) / p.id) for p in packets],
-                                     options=options)
+                                     options=unmapped(options))
     wait(futures)
     return [f.result() for f in futures]
 
@@ -146,7 +146,8 @@ def review_inbox(source: str, out_dir: str, store: str | None = None,
     adopted = adopt_finished(store_for(url))
     repo.recover_stale(store_for(url))
     pending = poll_task(source, url)
-    futures = review_pending_task.map(pending, store_url=url, out_dir=out_dir, options=options)
+    futures = review_pending_task.map(pending, store_url=unmapped(url), out_dir=unmapped(out_dir),
+                                      options=unmapped(options))
     statuses = [f.result() for f in futures]
     reviewed = [p for p, s in zip(pending, statuses) if s not in (None, "error")]
     outs = batch_outputs_task(url, out_dir, reviewed + adopted)

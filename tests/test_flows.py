@@ -36,9 +36,12 @@ if __name__ == "__main__":
 """
 
 
-def _small_packet(devset: Path, dest: Path) -> Path:
+OTHER_FILES = ["企业材料/富盛/富盛营业执照.pdf", "企业材料/富盛/富盛责任承诺函.pdf"]
+
+
+def _small_packet(devset: Path, dest: Path, files: list[str] = PACKET_FILES) -> Path:
     dest.mkdir(parents=True)
-    for rel in PACKET_FILES:
+    for rel in files:
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(devset / "P901-06" / rel, dest / rel)
     return dest
@@ -73,8 +76,9 @@ def test_packet_flow_twice_reuses_read_and_extract_caches(tmp_path, devset):
 
 def test_inbox_flow_on_two_dask_workers(tmp_path, devset):
     source = tmp_path / "inbox"
-    for name in ("P-A", "P-B"):
-        _small_packet(devset, source / name)
+    # two different applicants (identical packets would be linked as one applicant's versions)
+    _small_packet(devset, source / "P-A")
+    _small_packet(devset, source / "P-B", OTHER_FILES)
     out = tmp_path / "out"
     stdout = _run(DASK_FLOW, [str(source), str(out)], _env(tmp_path))
     res = json.loads(stdout.split("RESULT", 1)[1])
