@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pydantic import BaseModel
 
 from models.provenance import DocKind, Page
+from pipeline.normalize import norm_name, squash  # noqa: F401  (norm_name re-exported for classify)
 
 # Organisations that are named on pages but are never a consortium party.
 NOT_PARTIES = ("会计师事务所", "市场监督管理局", "工商行政管理局", "工业和信息化局", "数字江门网络建设有限公司",
@@ -18,16 +18,6 @@ PAGE_NO = re.compile(r"第\s*(\d{1,3})\s*页(?:\s*[/，,]?\s*共\s*(\d{1,3})\s*�
 LEADING_NOISE = re.compile(r"^(?:[0-9A-Za-z.、)）]+|我们审计了|审计了|致|本单位|承诺方|编制单位|单位名称|名称|牵头单位|"
                            r"工业企业名称|被调研企业名称|调研单位|供应商|企业名称)+")
 LABEL_PREFIX = re.compile(r"^(?:名称|单位名称|编制单位|承诺方（盖章）|承诺方\(盖章\)|企业名称|纳税人名称|被审计单位)[：:\s]*")
-
-
-def squash(text: str) -> str:
-    """NFKC, no whitespace: '审 计 报 告' → '审计报告', full-width brackets → ASCII."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def norm_name(name: str) -> str:
-    """Company names compared after full/half-width and space normalisation."""
-    return squash(name).replace("(", "（").replace(")", "）")
 
 
 class PageCues(BaseModel):
