@@ -35,6 +35,15 @@ def build_parties(docs: list[Document]) -> list[Party]:
                 p.listed_in_table1 = p.listed_in_table1 or listed
                 p.name_by_ocr = p.name_by_ocr and ocr
                 return p
+        if uscc and not listed:
+            # a 表二 title for a 表一 row that OCR garbled: the one close, still unidentified listed party
+            scored = sorted(((SequenceMatcher(None, norm_name(p.name), key_name).ratio(), p.key) for p in parties
+                             if p.role == role and p.listed_in_table1 and p.name_by_ocr and not p.uscc),
+                            reverse=True)
+            if scored and scored[0][0] >= 0.75 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.05):
+                p = next(q for q in parties if q.key == scored[0][1])
+                p.name_as_read, p.name, p.uscc, p.name_by_ocr = p.name, key_name, uscc, ocr
+                return p
         lead = next((p for p in parties if p.role == "lead"), None)
         if role == "lead" and lead is not None:   # one lead unit: the cover and 表一 name it twice
             if lead.name_by_ocr and not ocr:
