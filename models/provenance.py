@@ -99,6 +99,7 @@ class Page(BaseModel):
     rotation: int = 0             # degrees the page image was turned to read it (0/90/180/270)
     skew: float = 0.0             # degrees corrected
     image_sha256: str | None = None
+    grey: bool = False            # a scan without colour: red seals cannot be told by their ink
     lines: list[TextLine] = PField(default_factory=list)
     tables: list[Table] = PField(default_factory=list)
     seals: list[Seal] = PField(default_factory=list)

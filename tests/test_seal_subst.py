@@ -29,3 +29,14 @@ def test_a_change_at_one_place_beside_exact_readings_elsewhere_is_real():
 def test_no_other_reading_abstains():
     ctx, seals = _ctx("江门市胜明机械设备股份有限公司")
     assert not _confirmed_change(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
+
+
+def test_grey_scans_are_told_from_colour_ones():
+    import numpy as np
+
+    from pipeline.read.scan import is_grey
+    grey = np.full((200, 200, 3), 230, np.uint8)
+    grey[50:60, 20:180] = 30
+    colour = grey.copy()
+    colour[100:140, 100:140] = (200, 30, 30)   # a red seal
+    assert is_grey(grey) and not is_grey(colour)

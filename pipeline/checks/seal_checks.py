@@ -254,6 +254,12 @@ def _missing(ctx, req, doc, pages, anchor, party, out: Findings) -> None:
     place = KIND_CN.get(req.get("section") or "", KIND_CN.get(doc.kind.value, doc.kind.value))
     who = party.name if party else "申报单位"
     ev = _place_ev(doc, pages, anchor)
+    if any(getattr(p, "grey", False) for p in pages):
+        # a grey-scale scan shows no red: an absent red seal proves nothing there
+        out.add("OCR_LOW_CONFIDENCE", party, [], f"{place}为黑白扫描件，无法按颜色识别“{who}”的印章，请人工核对",
+                declared=party.name if party else None, found=None, extra_evidence=[ev],
+                detail={"slot": req.get("slot"), "doc_kind": doc.kind.value, "grey": True}, confidence=None)
+        return
     out.add("SEAL_MISSING", party, [], f"{place}应由“{who}”盖章处未见红色印章",
             declared=party.name if party else None, found=None, extra_evidence=[ev],
             detail={"slot": req.get("slot"), "doc_kind": doc.kind.value}, confidence=None)
@@ -335,7 +341,7 @@ def _check_straddle(ctx: ReviewContext, cfg: dict, out: Findings) -> None:
     if st.get("when", "scanned") == "scanned" and not all(p.ocr and not p.text_layer for p in pages):
         return
     slices = [s for p in pages for s in p.seals if s.edge]
-    if slices:
+    if slices or any(p.grey for p in pages):   # grey scans: 骑缝章 slices cannot be told by their ink
         return
     lead = next((p for p in ctx.parties if p.role == "lead"), None)
     f, i = refs[0]

@@ -66,6 +66,12 @@ def cache_key(engine, options: ReadOptions) -> str:
     return f"{engine.name}|{flags}|v{CACHE_VERSION}"
 
 
+def is_grey(rgb: np.ndarray) -> bool:
+    """No pixel carries colour (every channel within a few levels of the others): a grey-scale scan."""
+    small = rgb[::4, ::4].astype(np.int16)
+    return bool(np.percentile(small.max(axis=2) - small.min(axis=2), 99.9) < 12)
+
+
 def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, options: ReadOptions,
              cache: OcrCache | None = None, want_upright: bool = False) -> tuple[Page, np.ndarray | None]:
     """A Page (points = pixels / scale) from a rendered page image, and the upright image
@@ -91,7 +97,7 @@ def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, optio
     tables = [_scale_table(Table(**t), f) for t in payload["tables"]]
     page = Page(file=file, index=index, width=round(payload["width"] * f, 2), height=round(payload["height"] * f, 2),
                 text_layer=False, ocr=True, rotation=payload["rotation"], skew=payload["skew"],
-                image_sha256=sha, lines=lines, tables=tables)
+                image_sha256=sha, lines=lines, tables=tables, grey=is_grey(rgb))
     return page, upright
 
 
