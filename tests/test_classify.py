@@ -116,3 +116,11 @@ def test_an_ocr_garbled_table1_row_is_the_table2_party():
     parties = build_parties([t1, t2])
     ents = [p for p in parties if p.role == "enterprise"]
     assert len(ents) == 1 and ents[0].name == "江门市瑞通制衣有限公司" and ents[0].listed_in_table1
+
+
+def test_statements_after_a_tax_report_belong_to_it():
+    a = _page("企业所得税汇算清缴报告", "纳税人名称：江门市骏富五金制品有限公司", "税款所属期间：2023年01月01日至2023年12月31日")
+    b = _page("资产负债表", "编制单位：江门市骏富五金制品有限公司 2023年12月31日 单位：元", "资 产 期末余额 上年年末余额")
+    b.index = 2
+    docs = split_pages([a, b])
+    assert [(d.kind, len(d.pages)) for d in docs] == [(DocKind.tax_report, 2)]

@@ -36,6 +36,8 @@ def _continues(doc: Document, page: Page, cues: PageCues, same_file: bool) -> bo
     if cues.kind == DocKind.other:
         # an untitled page continues what came before it in the same file (survey p2, a licence's back)
         return same_file and doc.kind != DocKind.application_form or (same_file and doc.section == "tables345")
+    if cues.kind == DocKind.audit_report and doc.kind == DocKind.tax_report and not cues.starts:
+        return True      # the statements attached to a 汇算清缴 report are part of it
     if cues.kind != doc.kind:
         return False
     if doc.kind == DocKind.application_form:
