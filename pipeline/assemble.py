@@ -54,7 +54,7 @@ def _seals_of(party: Party, ctx: ReviewContext) -> list[SealOut]:
         named = ref[0] == "named"
         page = ctx.page(*ref[1:]) if named else ctx.page(*ref)
         for s in page.seals if page else []:
-            if s.is_copy_stamp or s.edge:
+            if s.is_copy_stamp or s.edge or s.shape == "blob":
                 continue
             if named and not (s.text and similar(norm_name(s.text), party.name, 0.9)):
                 continue

@@ -40,3 +40,18 @@ def test_grey_scans_are_told_from_colour_ones():
     colour = grey.copy()
     colour[100:140, 100:140] = (200, 30, 30)   # a red seal
     assert is_grey(grey) and not is_grey(colour)
+
+
+def test_an_unresolved_seal_sized_red_mark_is_kept_as_a_blob():
+    """The sample licence's oval seal is fused with the 与原件一致 stamp and a printed line: detection cannot
+    resolve it, but the red mark is kept (shape 'blob') so the checks abstain rather than claim SEAL_MISSING."""
+    from pathlib import Path
+
+    from pipeline.read.render import load_image
+    from pipeline.seals import find_seals
+    img = load_image(Path(__file__).parents[1] / "sample_docs/SAMPLE-02/企业材料/江门市蓬江区威鸿卫浴股份有限公司/扫描/威鸿 营业执照.png")
+    blobs = [s for s in find_seals(img, "x.png", 1, 1.0, None) if s.shape == "blob"]
+    seal = (444.6, 543.9, 614.5, 659.0)   # the company seal's box in the sample's truth.json
+    assert any(b.bbox[0] < seal[2] and seal[0] < b.bbox[2] and b.bbox[1] < seal[3] and seal[1] < b.bbox[3]
+               for b in blobs)
+    assert all(b.bbox[3] - b.bbox[1] >= 90 for b in blobs)   # the licence emblem is not one of them

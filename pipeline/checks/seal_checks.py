@@ -277,6 +277,11 @@ def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, 
                 confidence=seal.confidence)
     if party is None:
         return
+    if seal.shape == "blob":   # a red mark of seal size that detection could not resolve: look, don't claim
+        out.add("OCR_LOW_CONFIDENCE", party, [], f"{place}处有未能识别的红色印迹，无法确认是否为“{party.name}”的印章，请人工核对",
+                declared=party.name, found=None, extra_evidence=[ev], confidence=None,
+                detail={"slot": slot, "field": "seal", "unresolved": True})
+        return
     conf = seal.text_confidence or 0.0
     if not seal.text:
         return

@@ -35,6 +35,25 @@ def find_seals(image_rgb: np.ndarray, file: str, page: int, scale: float, ocr=No
             except Exception as e:  # a reading failure leaves the seal found but unread
                 log.warning("seal reading failed on %s p%d: %s", file, page, e)
         out.append(seal)
+    out += _unresolved_red(rgb, detected=[s.bbox for s in out], file=file, page=page, scale=scale)
+    return out
+
+
+def _unresolved_red(rgb: np.ndarray, detected: list, file: str, page: int, scale: float) -> list[Seal]:
+    """Seal-sized red marks that detection could not resolve (an oval fused with a stamp and a printed line,
+    say): kept as unread 'blob' records, so that the checks abstain there instead of claiming a missing seal."""
+    import cv2
+    mask = red_mask(rgb)
+    for x0, y0, x1, y1 in detected:
+        mask[int(y0 * scale):int(y1 * scale) + 1, int(x0 * scale):int(x1 * scale) + 1] = 0
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    side = 90 * scale   # company seals are ~110 pt across; the licence emblem (~75 pt) stays out
+    out = []
+    for x, y, w, h, area in stats[1:n]:
+        if w >= side and h >= side and 0.4 <= w / h <= 2.5 and area >= 0.08 * w * h:
+            out.append(Seal(file=file, page=page, shape="blob", confidence=0.1, engine=ENGINE,
+                            bbox=tuple(round(v / scale, 1) for v in (x, y, x + w, y + h))))
     return out
 
 
