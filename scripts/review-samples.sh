@@ -7,7 +7,7 @@ out=${1:-out/samples}
 rc=0
 .venv/bin/shenbao review sample_docs --out "$out" || rc=$?
 echo
-echo "报告目录 / reports: $(pwd)/$out"
+echo "报告目录 / reports: $(realpath -m "$out")"
 find "$out" -maxdepth 2 \( -name report.html -o -name report.json -o -name '*.xlsx' \) | sort | sed 's/^/  /'
 # exit 0 when the review ran; 1 only means packets have findings (which the samples are meant to show)
 [ "$rc" -le 1 ] || exit "$rc"
