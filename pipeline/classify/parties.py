@@ -95,8 +95,7 @@ def _context(docs: list[Document], content: dict[int, Party | None]) -> dict[int
     by_folder: dict[str, Counter] = {}
     for i, d in enumerate(docs):
         if content.get(i) is not None:
-            by_folder.setdefault(d.extra.get("folder", ""), Counter())[content[i].key] = \
-                by_folder.setdefault(d.extra.get("folder", ""), Counter())[content[i].key] + 1
+            by_folder.setdefault(d.extra.get("folder", ""), Counter())[content[i].key] += 1
     keyed = {p.key: p for p in content.values() if p is not None}
     for i, d in enumerate(docs):
         if d.kind not in PARTY_KINDS:

@@ -71,7 +71,7 @@ def split_pages(pages: list[Page]) -> list[Document]:
             cur = _new_doc(page, cues)
             docs.append(cur)
         last = page
-    return _relabel_untitled(docs)
+    return docs
 
 
 def _may_cross_files(doc: Document, page: Page, cues: PageCues) -> bool:
@@ -85,8 +85,3 @@ def _may_cross_files(doc: Document, page: Page, cues: PageCues) -> bool:
         return doc.kind in (DocKind.business_license, DocKind.audit_report, DocKind.financial_statements,
                             DocKind.tax_report, DocKind.survey_report, DocKind.implementation_plan)
     return not cues.starts
-
-
-def _relabel_untitled(docs: list[Document]) -> list[Document]:
-    """A stray untitled page that forms its own document keeps kind 'other'."""
-    return docs
