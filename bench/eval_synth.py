@@ -19,21 +19,45 @@ sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 
 
-def split_accuracy(truth_dir: Path, reports_dir: Path) -> float:
-    """Share of truth pages whose (kind, party) in report.json's documents equals truth's."""
+def _page_labels(docs: list[dict]) -> dict[tuple[str, int], tuple]:
+    """(file, page) -> (kind, party_uscc) from a documents list (truth.json or report.json).
+
+    Conventions shared by truth.json and report.json: the 申报书 is one application_form entry whose own
+    party_uscc is null (truth) or the cover's (report); its `sections` (name, first page, party_uscc) carry the
+    parties, so each 申报书 page is labelled with the party of the section it lies in (cover: lead, 表二: its
+    enterprise, 表一 / 表三-五: null). A report entry spanning several files (`files`) gives the page range of
+    its first file only; the pages of its later files that no other entry claims are labelled with it."""
+    got: dict[tuple[str, int], tuple] = {}
+    for d in docs:
+        secs = sorted(d.get("sections") or [], key=lambda s: s["page"])
+        for p in range(d["pages"][0], d["pages"][1] + 1):
+            party = d.get("party_uscc")
+            if d["kind"] == "application_form":
+                party = None
+                for s in secs:
+                    if s["page"] <= p:
+                        party = s.get("party_uscc")
+            got[(d["file"], p)] = (d["kind"], party)
+    return got
+
+
+def split_accuracy(truth_dir: Path, reports_dir: Path, verbose: bool = False) -> float:
+    """Share of truth pages whose (kind, party) in report.json's documents equals truth's (see _page_labels)."""
     ok = n = 0
     for t in sorted(truth_dir.glob("*/truth.json")):
         truth = json.loads(t.read_text(encoding="utf-8"))
         rep = reports_dir / truth["packet"]["id"] / "report.json"
-        got = {}
-        if rep.exists():
-            for d in json.loads(rep.read_text(encoding="utf-8"))["documents"]:
-                for p in range(d["pages"][0], d["pages"][1] + 1):
-                    got[(d["file"], p)] = (d["kind"], d.get("party_uscc"))
-        for d in truth["documents"]:
-            for p in range(d["pages"][0], d["pages"][1] + 1):
-                n += 1
-                ok += got.get((d["file"], p)) == (d["kind"], d.get("party_uscc"))
+        rdocs = json.loads(rep.read_text(encoding="utf-8"))["documents"] if rep.exists() else []
+        got = _page_labels(rdocs)
+        later = {f: d for d in rdocs for f in (d.get("files") or [])[1:]}   # continuation files
+        for key, want in _page_labels(truth["documents"]).items():
+            n += 1
+            g = got.get(key)
+            if g is None and key[0] in later:
+                g = (later[key[0]]["kind"], later[key[0]].get("party_uscc"))
+            ok += g == want
+            if verbose and g != want:
+                print(f"  split {truth['packet']['id']} {key[0]} p{key[1]}: truth {want} got {g}")
     return ok / n if n else 1.0
 
 
@@ -46,12 +70,14 @@ def main() -> None:
     ap.add_argument("--all-codes", action="store_true")
     ap.add_argument("--devset", action="store_true")
     ap.add_argument("--out", default="/tmp/shenbao-eval")
+    ap.add_argument("--split-detail", action="store_true", help="print every page whose kind/party is wrong")
+    ap.add_argument("--score-only", action="store_true", help="re-score existing reports (no generation/review)")
     a = ap.parse_args()
     out = Path(a.out)
     truth_dir = out / "packets"
     if a.devset:
         truth_dir = SHARED / "devset"
-    else:
+    elif not a.score_only:
         cmd = [sys.executable, "-m", "tests.synth", "--out", str(truth_dir), "--n", str(a.n), "--seed", str(a.seed),
                "--rendering", a.rendering] + (["--layout", a.layout] if a.layout else []) + (
             ["--all-codes"] if a.all_codes else [])
@@ -59,12 +85,14 @@ def main() -> None:
     reports = out / "reports"
     t0 = time.time()
     for packet in sorted(p.parent for p in truth_dir.glob("*/truth.json")):
+        if a.score_only:
+            break
         subprocess.run([str(ROOT / ".venv/bin/shenbao"), "review", str(packet), "--out", str(reports), "-q"],
                        cwd=ROOT)
     print(f"reviewed in {time.time() - t0:.1f}s")
     subprocess.run([sys.executable, str(SHARED / "devset/score.py"), str(truth_dir), str(reports),
                     "--json", str(out / "score.json")])
-    print(f"split: pages with the right kind and party = {split_accuracy(truth_dir, reports):.3f}")
+    print(f"split: pages with the right kind and party = {split_accuracy(truth_dir, reports, a.split_detail):.3f}")
 
 
 if __name__ == "__main__":
