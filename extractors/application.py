@@ -123,10 +123,19 @@ def _cell_text(pages: list[Page], label: str) -> Hit | None:
     return None
 
 
+def _text_height(page: Page) -> float:
+    """The median height of the page's text lines (a seal's ring text is several times taller)."""
+    hs = sorted(l.bbox[3] - l.bbox[1] for l in page.lines if l.text.strip())
+    return hs[len(hs) // 2] if hs else 0.0
+
+
 def _party_rows(pages: list[Page]) -> list[dict[str, Field]]:
     rows, role = [], None
     for page in pages:
+        tall = 2.5 * _text_height(page) if page.ocr else 0.0
         for row in visual_rows(page):
+            if tall:   # OCR'd seal text over a row ('…有限' + a provider seal's '酒软件') is not part of the name
+                row = [l for l in row if l.bbox[3] - l.bbox[1] <= tall] or row
             h = row_hit(page, row)
             t = squash(h.text)
             if "工业企业名称" in t:

@@ -62,9 +62,11 @@ def opinion_from_text(text: str, nlp: Language | None = None) -> str | None:
     """The audit opinion code from the opinion section of a report. '保留意见' preceded by '无' is the
     unqualified phrase (the ruler's longest match wins); the most severe opinion found counts."""
     text = re.sub(r"\s+", "", text)
-    # only the opinion paragraphs: from '审计意见' up to the auditor's responsibilities / signatures
-    start = text.find("审计意见")
-    seg = text[start:] if start >= 0 else text
+    # only the opinion paragraphs: from the opinion heading ('一、审计意见', '一、保留意见', '一、否定意见', …:
+    # a modified report titles its section by the opinion, and '审计意见' then first appears in the basis
+    # section) up to the auditor's responsibilities / signatures
+    m = re.search(r"审计意见|无保留意见|保留意见|否定意见|无法表示意见", text)
+    seg = text[m.start():] if m else text
     # a heading, not the quoted reference in 形成审计意见的基础 (审计报告的“注册会计师对财务报表审计的责任”部分)
     cut = re.search(r"(?<![“\"「『])(?:注册会计师对财务报表审计的责任|管理层和治理层|管理层对财务报表的责任)", seg)
     seg = seg[:cut.start()] if cut else seg

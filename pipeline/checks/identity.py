@@ -74,6 +74,31 @@ def _check_uscc(ctx: ReviewContext, out: Findings, party: Party, t2: Document | 
     return set(bad)
 
 
+def _licence_name_misread(ctx: ReviewContext, party: Party, fd: Field, fl: Field) -> bool:
+    """An OCR'd licence name one or two characters off the 表二 name ('盛三' for '盛丰') is a misread when the
+    party's text-layer documents (audit report, statements, commitment letter: typed, not OCR'd) name the
+    表二 form exactly and none names the licence's form. A real mismatch shows the other way round: those
+    documents carry the registered (licence) name."""
+    if fl.evidence is None or fl.evidence.engine == "pdfplumber":
+        return False
+    a, b = norm_name(fd.value), norm_name(fl.value)
+    if edit_distance(a, b) > 2:
+        return False
+    named: list[str] = []
+    for d in ctx.documents:
+        if d.kind not in (DocKind.audit_report, DocKind.tax_report, DocKind.financial_statements,
+                          DocKind.commitment_letter) or d.ocr:
+            continue
+        if not (d.party_key == party.key or (party.uscc and d.party_uscc == party.uscc)):
+            continue
+        for k in ("entity", "committer"):
+            f = d.fields.get(k)
+            if f is not None and isinstance(f.value, str) and f.value and \
+                    (f.evidence is None or f.evidence.engine == "pdfplumber"):
+                named.append(norm_name(f.value))
+    return bool(named) and a in named and b not in named
+
+
 def _check_party(ctx: ReviewContext, out: Findings, party: Party) -> None:
     rules = rules_of(ctx)
     t2 = own_doc(ctx, party, DocKind.application_form, "table2")
@@ -97,7 +122,7 @@ def _check_party(ctx: ReviewContext, out: Findings, party: Party) -> None:
     if fd and fl and fd.value and fl.value:
         out.use(party, fd, fl, label="单位名称")
         a, b = norm_name(fd.value), norm_name(fl.value)
-        if a != b:
+        if a != b and not _licence_name_misread(ctx, party, fd, fl):
             out.add("NAME_MISMATCH", party, [fd, fl], f"表二单位名称（{fd.value}）与营业执照名称（{fl.value}）不一致",
                     declared=fd.value, found=fl.value)
 
@@ -136,6 +161,24 @@ def _check_party(ctx: ReviewContext, out: Findings, party: Party) -> None:
             out.add("ADDRESS_MISMATCH", party, [fd, fl],
                     f"{who}：表二单位地址（{fd.value}）与营业执照住所（{fl.value}）不一致",
                     declared=fd.value, found=fl.value)
+    elif fd and fd.value and fl and fl.value is None and _cut_address_differs(ctx, fd.value, fl, rules):
+        out.add("ADDRESS_MISMATCH", party, [fd, fl],
+                f"{who}：表二单位地址（{fd.value}）与营业执照住所（{fl.raw}……，末尾未能识别）不一致",
+                declared=fd.value, found=fl.raw, detail={"license_read": "partial"})
+
+
+def _cut_address_differs(ctx: ReviewContext, declared: str, fl: Field, rules: dict) -> bool:
+    """A licence address read confidently but rejected as incomplete (its last characters lost by OCR, e.g.
+    '…250号之' for '…250号之一') still contradicts the declared address when its readable part differs from
+    the declared one's start by more than OCR noise (two edits)."""
+    conf = fl.evidence.confidence if fl.evidence is not None and fl.evidence.confidence is not None else 0.0
+    if not fl.raw or conf < 0.95:    # a confident reading only: a garbled one proves nothing
+        return False
+    got = norm_address(fl.raw, rules)
+    want = norm_address(declared, rules)
+    if len(got) < 6:
+        return False
+    return edit_distance(got, want[:len(got)]) > 2
 
 
 def check_identity(ctx: ReviewContext) -> list[FindingOut]:
