@@ -53,6 +53,14 @@ def cmd_review(a: argparse.Namespace) -> int:
     return EXIT_PASS if all(r.status == "pass" for r in rows) else EXIT_FINDINGS
 
 
+def share_cores(workers: int) -> None:
+    """Local workers split this machine's cores: each OCR engine gets cores/workers threads (workers inherit the
+    environment), so N workers do not fight over the same cores. An explicit SHENBAO_OCR_THREADS wins."""
+    import os
+    if workers > 1:
+        os.environ.setdefault("SHENBAO_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+
+
 def cmd_batch(a: argparse.Namespace) -> int:
     if a.dask_workers:
         return _batch_on_dask(a)
@@ -69,6 +77,8 @@ def _batch_on_dask(a: argparse.Namespace) -> int:
 
     from flows import review_inbox
     address = os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if not address:
+        share_cores(a.dask_workers)
     runner = DaskTaskRunner(address=address) if address else DaskTaskRunner(
         cluster_kwargs={"n_workers": a.dask_workers, "threads_per_worker": 1, "processes": True})
     res = review_inbox.with_options(task_runner=runner)(a.source, a.out, store=a.store, options=_options(a))
