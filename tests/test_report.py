@@ -315,6 +315,8 @@ def test_report_html_in_chromium(written):
             assert rows[0] == [FORM, "第1–16页", "申报书", "整体", "文字层"]
             assert rows[1][2:] == ["营业执照", "恩平市康锐汽车配件有限公司", "OCR"]
             assert rows[4][2] == "汇算清缴报告"
+            # a long list of documents is folded so the findings come into view; a short one is open
+            assert page.evaluate("document.querySelector('#doclist').open") == (len(rows) <= 12)
 
             groups = page.eval_on_selector_all(
                 "#findings .group",
