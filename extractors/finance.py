@@ -61,12 +61,20 @@ def extract_audit(doc: Document, pages: list[Page]) -> Document:
     f["fiscal_year"] = make_field("fiscal_year", int(fy.text) if fy else None, fy)
     op, hit = opinion_of(pages)
     f["opinion"] = make_field("opinion", op, hit)
-    bs = [p for p in pages if re.search(r"资产负债表", joined_text([p])[:80])] or pages
+    _balance_sheet(doc, pages)
     is_ = [p for p in pages if re.search(r"利润表|损益表", joined_text([p])[:80])] or pages
-    for name in ("total_assets", "total_liabilities", "total_equity", "total_liabilities_and_equity"):
-        _money_field(doc, name, pick(bs, name))
     _money_field(doc, "revenue", pick(is_, "revenue"))
     return doc
+
+
+def _balance_sheet(doc: Document, pages: list[Page], required: bool = False) -> None:
+    """资产总计 / 负债合计 / 所有者权益合计 / 负债和所有者权益总计 from the 资产负债表 page(s); with `required`, a
+    document without a 资产负债表 page gets no totals (a 汇算清缴 report may attach none)."""
+    bs = [p for p in pages if re.search(r"资产负债表", joined_text([p])[:80])]
+    if not bs and required:
+        return
+    for name in ("total_assets", "total_liabilities", "total_equity", "total_liabilities_and_equity"):
+        _money_field(doc, name, pick(bs or pages, name))
 
 
 def extract_tax(doc: Document, pages: list[Page]) -> Document:
@@ -83,6 +91,7 @@ def extract_tax(doc: Document, pages: list[Page]) -> Document:
     no = _text_hit(pages, REPORT_NO_RE, per_line=True)
     f["report_no"] = make_field("report_no", re.sub(r"\s+", "", no.text) if no else None, no)
     _money_field(doc, "revenue", pick(pages, "revenue"))
+    _balance_sheet(doc, pages, required=True)
     return doc
 
 

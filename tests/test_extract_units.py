@@ -209,3 +209,25 @@ def test_table1_party_row_ignores_seal_text_over_it():
     rows = _party_rows([page(boxes)])
     assert [r["name"].value for r in rows] == ["江门市康德服装有限公司", "江门市宇广纺织有限公司", "江门市瑞通制衣有限"]
     assert rows[-1]["name"].confidence <= 0.5
+
+
+def test_tax_report_balance_sheet_totals_are_read():
+    """A 汇算清缴 report with a 资产负债表 page gives its totals (they were left None: fields and
+    BALANCE_SHEET_UNBALANCED were lost for every party filing one)."""
+    p1 = [("企业所得税汇算清缴报告", 100, 40, 300, 52), ("税款所属期间：2024年01月01日至2024年12月31日", 60, 60, 400, 72),
+          ("纳税人名称：江门市德昌服装有限公司", 60, 80, 300, 92), ("行次 项 目 金 额", 60, 110, 400, 122),
+          ("1 一、营业收入 37,745,973.39", 60, 130, 400, 142)]
+    p2 = [("资产负债表", 250, 40, 330, 52),
+          ("编制单位：江门市德昌服装有限公司 2024年12月31日 单位：元", 60, 60, 500, 72),
+          ("资 产 期末余额 上年年末余额 负债和所有者权益 期末余额 上年年末余额", 60, 80, 560, 92),
+          ("负债合计 9,734,732.29 10,186,882.86", 300, 100, 560, 112),
+          ("所有者权益合计 13,019,837.90 13,624,572.26", 300, 120, 560, 132),
+          ("资产总计 22,754,570.19 23,811,455.12 负债和所有者权益总计 22,754,570.19 23,811,455.12", 60, 140, 560, 152)]
+    pages = [page(p1, ocr=False, w=595, h=842), page(p2, ocr=False, w=595, h=842)]
+    pages[1].index = 2
+    d = extract(Document(kind=DocKind.tax_report, pages=[("x.pdf", 1), ("x.pdf", 2)]), pages)
+    assert d.value("revenue") == 37745973.39
+    assert d.value("total_assets") == 22754570.19
+    assert d.value("total_liabilities_and_equity") == 22754570.19
+    p1_only = extract(Document(kind=DocKind.tax_report, pages=[("x.pdf", 1)]), pages[:1])
+    assert p1_only.value("total_assets") is None
