@@ -86,6 +86,9 @@ class Seal(BaseModel):
     is_copy_stamp: bool = False   # a rectangular 与原件一致 stamp: not a seal
     edge: str | None = None       # 'left' | 'right' | 'top' | 'bottom' for a 骑缝章 slice
     engine: str = "seal"
+    # the recogniser's top character probabilities per frame of the ring strip (optional; CTC frames of
+    # [char, log p], "" = blank): lets the seal checks score the party names against the ink itself
+    ring_ctc: list[list[tuple[str, float]]] | None = None
 
 
 class Page(BaseModel):
