@@ -9,12 +9,14 @@ When the reading is unsure the check abstains with OCR_LOW_CONFIDENCE instead of
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from models.packet import Party, ReviewContext
 from models.provenance import DocKind, Document, Page, Seal
 from models.report import EvidenceOut, FindingOut
 from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similarity
+from pipeline.seals.verdict import judge
 
 DEFAULTS = {
     "required": [
@@ -285,6 +287,9 @@ def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, 
     conf = seal.text_confidence or 0.0
     if not seal.text:
         return
+    if seal.ring_ctc:
+        _judge_by_ink(ctx, slot, place, seal, party, ev, out)
+        return
     m = best_party(seal.text, ctx.parties, party)
     if m.own >= 0.999:
         return
@@ -314,6 +319,40 @@ def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, 
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf, detail=detail)
     elif other or stranger or subst:
         _low(out, party, seal, ev, place, conf, detail)
+
+
+def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party, ev: EvidenceOut,
+                  out: Findings) -> None:
+    """The seal's name judged against the party names by the recogniser's frame posteriors (pipeline.seals.
+    verdict): a look-alike misreading is not a mismatch; another member's name, or the party's name with a
+    surely changed 字号 character, is."""
+    v = judge(seal.ring_ctc, party.name, [p.name for p in ctx.parties])
+    conf = seal.text_confidence or 0.0
+    detail = {"slot": slot, "field": "seal_text", "verdict": v.kind, "read": seal.text}
+    if v.kind == "own":
+        seal.text = _norm_text(party.name)       # the ink fits the party's name: that is what it reads
+        return
+    if v.kind == "other":
+        other = next((p for p in ctx.parties if _norm(p.name) == _norm(v.name)), None)
+        if other is not None and other.role == "provider" and slot == "table1_provider":
+            _low(out, party, seal, ev, place, conf, detail)   # providers stamp side by side on 表一
+            return
+        seal.text = _norm_text(v.name)
+        out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”（与“{v.name}”一致）与应盖章单位“{party.name}”不符",
+                declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
+                detail={**detail, "matches": v.name})
+        return
+    if v.kind == "changed":
+        changed = "、".join(f"{a}→{b}" for a, b in v.changes)
+        out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符（{changed}）",
+                declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
+                detail={**detail, "changes": v.changes})
+        return
+    _low(out, party, seal, ev, place, conf, detail)
+
+
+def _norm_text(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
 
 
 def _confirmed_change(ctx: ReviewContext, seal: Seal, party: Party) -> bool:

@@ -51,7 +51,8 @@ def _unresolved_red(rgb: np.ndarray, detected: list, file: str, page: int, scale
     side = 90 * scale   # company seals are ~110 pt across; the licence emblem (~75 pt) stays out
     out = []
     for x, y, w, h, area in stats[1:n]:
-        if w >= side and h >= side and 0.4 <= w / h <= 2.5 and area >= 0.08 * w * h:
+        # an oval company seal is ~113 x 77 pt: fused with a stamp it may stay under `side` one way
+        if max(w, h) >= side and min(w, h) >= 0.66 * side and 0.4 <= w / h <= 2.5 and area >= 0.08 * w * h:
             out.append(Seal(file=file, page=page, shape="blob", confidence=0.1, engine=ENGINE,
                             bbox=tuple(round(v / scale, 1) for v in (x, y, x + w, y + h))))
     return out
@@ -64,6 +65,7 @@ def _read_into(seal: Seal, rgb: np.ndarray, c: Candidate, ocr) -> None:
     seal.kind_text = info.get("kind_text")
     seal.is_copy_stamp = bool(info.get("is_copy_stamp", False))
     seal.kind = SealKind(info["kind"])
+    seal.ring_ctc = info.get("ring_ctc")
 
 
 def suppress_red(image_rgb: np.ndarray) -> np.ndarray:

@@ -26,6 +26,7 @@ KIND_WORDS = {               # horizontal text under the star -> kind
 }
 AUTHORITY_RE = re.compile(r"(市场监督|监督管理|管理局|工商行政|行政管理|市场监管|税务局|发票监制)")
 COPY_RE = re.compile(r"(原件|一致|相符|复印)")
+SUFFIX_WORDS = re.compile(r"(公司|中心|管理局|合作社|事务所|委员会|门市部)")
 
 
 def ink_image(rgb: np.ndarray) -> np.ndarray:
@@ -171,7 +172,7 @@ def strip_code(t: str) -> str:
     core = re.sub(r"^[0-9A-Za-z]+|[0-9A-Za-z]+$", "", t)
     core = core if len(re.findall(r"[\u4e00-\u9fff]", core)) >= 4 else t
     m = None
-    for m in re.finditer(r"(公司|中心|管理局|合作社|事务所|委员会|门市部)", core):
+    for m in SUFFIX_WORDS.finditer(core):
         pass
     if m is not None and 0 < m.end() < len(core):
         tail = core[m.end():]
@@ -182,8 +183,8 @@ def strip_code(t: str) -> str:
 
 def kind_of(kind_text: str, ring_text: str) -> str:
     """company | finance | contract | invoice | authority from what was read."""
-    if AUTHORITY_RE.search(ring_text or ""):
-        return "authority"
+    if AUTHORITY_RE.search(ring_text or "") or (ring_text or "").endswith("局"):
+        return "authority"     # no company name ends in 局; a misread 市场监督管理局 still does
     t = clean_text(kind_text)
     for kind, words in KIND_WORDS.items():
         if any(w in t for w in words[:2]):
@@ -214,18 +215,23 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
         score = s - 0.15 * bool(re.match(r"^\d|.*\d$", t))
         t = strip_code(t)
         if best is None or score > best[0]:
-            best = (score, t, s, res[1:])
+            best = (score, t, s, res[1:], strip)
         if score >= sure:
             break
-    _, text, conf, center = best
+    _, text, conf, center, strip = best
     kind_text = ""
     for t, s in center:
         t = clean_text(t)
         if s >= 0.5 and ("专用" in t or "章" in t or any(w in t for ws in KIND_WORDS.values() for w in ws[:2])):
             kind_text = t
             break
+    frames = None
+    if text and conf < 0.999:
+        from pipeline.seals.ctc import frame_posteriors, rotate_to_name
+        frames = frame_posteriors(engine, strip)
+        frames = rotate_to_name(frames) if frames else None
     return {"text": text or None, "text_confidence": conf, "kind_text": kind_text or None,
-            "kind": kind_of(kind_text, text)}
+            "kind": kind_of(kind_text, text), "ring_ctc": frames}
 
 
 def read_rect(rgb: np.ndarray, c: Candidate, engine) -> dict:

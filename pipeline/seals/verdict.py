@@ -1,0 +1,92 @@
+"""Whose name a seal's ink shows, judged against the packet's names (lexicon-constrained reading).
+
+The greedy reading of a blurred, partly covered or JPEG-noisy seal differs from the true name by
+look-alike characters; comparing that reading with the names claims false mismatches. Here each
+candidate name is scored against the recogniser's frame posteriors (pipeline.seals.ctc), and a character
+of the reading is taken as a real difference from a name only when the recogniser is sure of it (p ≥ 0.9)
+and the name's character is not among its top guesses at that place.
+
+    judge(frames, reading, own, names) -> Verdict(kind, name, changes)
+      kind: "own"     the ink is the party's name (differences are unsure readings)
+            "other"   another name fits the ink clearly better than the party's
+            "changed" the party's name with a surely changed character (the 字号 altered)
+            "unsure"  nothing fits well enough to decide
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pipeline.seals.ctc import FLOOR, greedy, name_logp
+
+SURE_P = 0.9                 # a read character counts as a real difference only this sure
+OTHER_MARGIN = 6.0           # log-likelihood margin for another name to beat the party's
+PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
+SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
+
+
+def _n(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s or "")
+    return re.sub(r"\s+", "", s).replace("(", "（").replace(")", "）")
+
+
+@dataclass
+class Verdict:
+    kind: str
+    name: str | None = None
+    changes: list[tuple[str, str]] = field(default_factory=list)   # (name char, read char) surely different
+    margin: float = 0.0
+
+
+def sure_changes(frames, name: str) -> tuple[list[tuple[int, str, str]], int]:
+    """Characters of the greedy reading that surely differ from `name` (index in name, name char, read
+    char), and how many differences there are in all (sure or not)."""
+    em = greedy(frames)
+    read = "".join(c for c, _ in em)
+    sm = difflib.SequenceMatcher(None, name, read, autojunk=False)
+    sure, total = [], 0
+    for op, i0, i1, j0, j1 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        total += max(i1 - i0, j1 - j0)
+        if op != "replace" or i1 - i0 != j1 - j0:
+            continue
+        for k in range(i1 - i0):
+            ch, t = em[j0 + k]
+            want = name[i0 + k]
+            p_read = math.exp(dict(frames[t]).get(ch, FLOOR))
+            near = [dict(frames[u]) for u in range(max(0, t - 1), min(len(frames), t + 2))]
+            if p_read >= SURE_P and all(want not in f for f in near):
+                sure.append((i0 + k, want, ch))
+    return sure, total
+
+
+def core_span(name: str) -> tuple[int, int]:
+    """Index range of the name between its place names and its company form (字号 + 行业)."""
+    m = PLACE_RE.match(name)
+    start = m.end() if m else 0
+    s = SUFFIX_RE.search(name)
+    return start, (s.start() if s else len(name))
+
+
+def judge(frames, own: str, names: list[str]) -> Verdict:
+    own = _n(own)
+    cands = {_n(n) for n in names if n} - {own}
+    lp_own = name_logp(frames, own)
+    scored = sorted(((name_logp(frames, n), n) for n in cands), reverse=True)
+    best_other = scored[0] if scored else (-math.inf, None)
+    sure_own, _ = sure_changes(frames, own)
+    if best_other[0] >= lp_own + OTHER_MARGIN:
+        sure_other, _ = sure_changes(frames, best_other[1])
+        if not sure_other:
+            return Verdict("other", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
+        return Verdict("unsure", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
+    if not sure_own:
+        return Verdict("own", own, [], lp_own - best_other[0])
+    a, b = core_span(own)
+    if len(sure_own) == 1 and a <= sure_own[0][0] < b:
+        return Verdict("changed", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
+    return Verdict("unsure", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])

@@ -1,0 +1,93 @@
+"""Seal names judged against the packet's names by the recogniser's frame posteriors (pipeline.seals.verdict)."""
+import math
+
+import pytest
+
+from models.packet import Packet, Party, ReviewContext
+from models.provenance import DocKind, Document, Page, Seal
+from pipeline.checks.seal_checks import check_seals
+from pipeline.seals.ctc import name_logp, rotate_to_name
+from pipeline.seals.reading import kind_of
+from pipeline.seals.verdict import judge
+
+pytestmark = pytest.mark.quick
+OWN = "江门市宇信精密五金有限公司"
+OTHER = "江门市新骏精密五金有限公司"
+
+
+def frames_of(text: str, alts: dict[int, list[tuple[str, float]]] | None = None, p: float = 0.99):
+    """CTC frames spelling `text` (char, blank, char, …); alts[i] replaces character i's frame."""
+    out = [[("", -0.001)]]
+    for i, ch in enumerate(text):
+        f = (alts or {}).get(i) or [(ch, math.log(p)), ("", math.log(1 - p))]
+        out += [f, [("", -0.001)]]
+    return out
+
+
+def test_name_logp_prefers_the_spelled_name():
+    fr = frames_of(OWN)
+    assert name_logp(fr, OWN) > name_logp(fr, OTHER) + 10
+    assert name_logp(fr, OWN) > -1.0
+
+
+def test_lookalike_misreading_is_the_own_name():
+    # 精 read as 糖 (p .6) with 精 second (p .3): a look-alike, not a different company
+    fr = frames_of(OWN, {5: [("糖", math.log(0.6)), ("精", math.log(0.3)), ("", math.log(0.1))]})
+    assert judge(fr, OWN, [OWN, OTHER]).kind == "own"
+
+
+def test_unsure_covered_character_is_not_a_change():
+    # 宇 under black print: read as 净 with p .5, 宇 not among the guesses
+    fr = frames_of(OWN, {3: [("净", math.log(0.5)), ("", math.log(0.5))]})
+    assert judge(fr, OWN, [OWN, OTHER]).kind == "own"
+
+
+def test_sure_change_in_the_trade_name_is_a_change():
+    changed = OWN.replace("宇信", "宇达")
+    v = judge(frames_of(changed), OWN, [OWN, OTHER])
+    assert v.kind == "changed" and v.changes == [("信", "达")]
+
+
+def test_sure_change_outside_the_trade_name_is_unsure():
+    changed = OWN.replace("有限公司", "有眼公司")
+    assert judge(frames_of(changed), OWN, [OWN, OTHER]).kind == "unsure"
+
+
+def test_another_members_name_is_other():
+    v = judge(frames_of(OTHER), OWN, [OWN, OTHER])
+    assert v.kind == "other" and v.name == OTHER
+
+
+def test_reading_started_inside_the_name_is_turned():
+    fr = frames_of("有限公司江门市宇信精密五金")
+    assert name_logp(rotate_to_name(fr), OWN) > -1.0
+
+
+def test_misread_registration_office_is_authority():
+    assert kind_of("", "江门市市新监备理局") == "authority"
+    assert kind_of("", OWN) == "company"
+
+
+def _ctx(seal: Seal) -> ReviewContext:
+    page = Page(file="c.pdf", index=1, width=595, height=842, text_layer=False, ocr=True, seals=[seal])
+    lead = Party(key="L", role="lead", name=OWN, uscc="91440700MA00000001")
+    other = Party(key="E01", role="enterprise", name=OTHER, uscc="91440700MA00000002")
+    doc = Document(kind=DocKind.commitment_letter, pages=[("c.pdf", 1)], party_key="L", party_uscc=lead.uscc)
+    return ReviewContext(packet=Packet(id="x", source="x"), pages={"c.pdf#1": page}, documents=[doc],
+                         parties=[lead, other])
+
+
+def test_check_snaps_a_lookalike_reading_to_the_party_and_claims_nothing():
+    fr = frames_of(OWN, {5: [("糖", math.log(0.95)), ("精", math.log(0.04)), ("", math.log(0.01))]})
+    seal = Seal(file="c.pdf", page=1, bbox=(300, 400, 413, 513), text="江门市宇信糖密五金有限公司",
+                text_confidence=0.98, kind="company", ring_ctc=fr)
+    found = check_seals(_ctx(seal))
+    assert not [f for f in found if f.code.startswith("SEAL")]
+    assert seal.text == OWN
+
+
+def test_check_claims_a_surely_changed_trade_name_on_a_scan():
+    changed = OWN.replace("宇信", "宇达")
+    seal = Seal(file="c.pdf", page=1, bbox=(300, 400, 413, 513), text=changed, text_confidence=0.99,
+                kind="company", ring_ctc=frames_of(changed))
+    assert [f.code for f in check_seals(_ctx(seal)) if f.severity != "info"] == ["SEAL_NAME_MISMATCH"]
