@@ -66,3 +66,18 @@ def test_recognize_lines_reads_crops():
     ImageDraw.Draw(im).text((10, 10), "统一社会信用代码", font=font, fill=(0, 0, 0))
     [(text, score)] = eng.recognize_lines([np.asarray(im)])
     assert text == "统一社会信用代码" and score > 0.8
+
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_sparse_page_orientation_from_recognition_probes(turn):
+    """A generated 表二 tail page scanned upside down: one table row, a page number and half a seal on
+    the edge. Line statistics took it for a page on its side (read as 270°, so its 表二 was lost);
+    reading a few text-line probes each way (seal ink dropped: its ring text reads at any angle) turns
+    it right whichever way it lies."""
+    from PIL import Image
+    from pipeline.prep import detect_rotation
+    from pathlib import Path
+    img = np.asarray(Image.open(Path(__file__).parent / "data/upside_down_table_tail.jpg").convert("RGB"))
+    assert (detect_rotation(rotate(img, turn), get_engine()) + turn) % 360 == 180

@@ -8,7 +8,7 @@ import numpy as np
 
 from models.provenance import Cell, Page, Table, TextLine
 from pipeline.ocr.base import OcrBox
-from pipeline.prep import Prepared, deskew, prepare, rotate
+from pipeline.prep import Prepared, deskew, detect_rotation, prepare, rotate
 from pipeline.read.cache import STATS, OcrCache, image_sha256
 from pipeline.read.options import ReadOptions
 
@@ -19,7 +19,9 @@ def _scale_table(t: Table, f: float) -> Table:
                  cells=[Cell(**{**c.model_dump(), "bbox": s(c.bbox)}) for c in t.cells])
 
 
-FLIP_BELOW = 0.85
+# Orientation comes from recognition probes (pipeline.prep.detect_rotation); a page that still reads
+# this badly is also read turned 180° as a last resort (costs a second OCR, so only for very poor reads).
+FLIP_BELOW = 0.6
 
 
 def read_quality(boxes: list[OcrBox]) -> float:
@@ -30,13 +32,12 @@ def read_quality(boxes: list[OcrBox]) -> float:
     return sum(b.score * len(b.text) for b in boxes) / n
 
 
-def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions) -> tuple[dict, Prepared]:
+def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | None = None) -> tuple[dict, Prepared]:
     """Run prep + OCR + tables on a page image; everything in pixels of the upright frame."""
     t0 = time.perf_counter()
-    # 0/90 from line statistics (cheap); 0 vs 180 from the OCR scores themselves: an upright
-    # page reads with high confidence, so only a poorly read page is tried turned around.
-    prep = prepare(rgb, None, fix_rotation=options.fix_rotation, fix_skew=options.fix_skew,
-                   red=options.suppress_red)
+    # 0/90/180/270 from a few text-line probes read each way (cheap: upright probes that read well end it)
+    prep = prepare(rgb, engine, fix_rotation=options.fix_rotation, fix_skew=options.fix_skew,
+                   red=options.suppress_red, rotation=rotation)
     boxes = engine.recognize(prep.ocr_image)
     if options.fix_rotation and read_quality(boxes) < FLIP_BELOW:
         turned = rotate(prep.ocr_image, 180)
@@ -52,18 +53,36 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions) -> tuple[dict, Pr
     STATS.ocr_calls += 1
     STATS.ocr_seconds += time.perf_counter() - t0
     h, w = prep.upright.shape[:2]
-    payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h,
+    payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h, ORIENT_MARK: True,
                "boxes": [b.model_dump() for b in boxes], "tables": tables}
     return payload, prep
 
 
 CACHE_VERSION = 3
+# Entries written before orientation came from recognition probes lack ORIENT_MARK; such an entry is
+# kept (and marked) when the probes turn the page the same way, else the page is read again.
+ORIENT_MARK = "orient_probes"
 
 
 def cache_key(engine, options: ReadOptions) -> str:
     """Engine name plus the options that change the cached result (and a format version)."""
     flags = "".join(str(int(v)) for v in (options.fix_rotation, options.fix_skew, options.suppress_red, options.tables))
     return f"{engine.name}|{flags}|v{CACHE_VERSION}"
+
+
+def _cached(rgb: np.ndarray, sha: str, engine, options: ReadOptions, cache: OcrCache | None) -> tuple[dict | None, int | None]:
+    """(payload, rotation already decided) from the cache; an unmarked older entry is checked first."""
+    if cache is None:
+        return None, None
+    payload = cache.get(sha, cache_key(engine, options))
+    if payload is None or payload.get(ORIENT_MARK) or not options.fix_rotation:
+        return payload, None
+    rot = detect_rotation(rgb, engine)
+    if payload["rotation"] % 360 != rot:
+        return None, rot
+    payload[ORIENT_MARK] = True
+    cache.put(sha, cache_key(engine, options), payload)
+    return payload, rot
 
 
 def is_grey(rgb: np.ndarray) -> bool:
@@ -77,18 +96,17 @@ def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, optio
     """A Page (points = pixels / scale) from a rendered page image, and the upright image
     before red suppression (when asked for, e.g. for seal detection)."""
     sha = image_sha256(rgb)
-    key = cache_key(engine, options)
-    payload = cache.get(sha, key) if cache else None
+    payload, rot = _cached(rgb, sha, engine, options, cache)
     upright = None
     if payload is not None:
         STATS.cache_hits += 1
         if want_upright:
             upright = deskew(rotate(rgb, payload["rotation"]), payload["skew"])
     else:
-        payload, prep = ocr_payload(rgb, engine, options)
+        payload, prep = ocr_payload(rgb, engine, options, rotation=rot)
         upright = prep.upright
         if cache:
-            cache.put(sha, key, payload)
+            cache.put(sha, cache_key(engine, options), payload)   # ocr_payload marks ORIENT_MARK
     f = 1.0 / scale
     lines = []
     for b in (OcrBox(**x) for x in payload["boxes"]):
