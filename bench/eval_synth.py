@@ -41,11 +41,23 @@ def _page_labels(docs: list[dict]) -> dict[tuple[str, int], tuple]:
     return got
 
 
+def _party_index(truth: dict):
+    """score.py's PartyIndex: a party's licence or declared (表二) code or name -> its canonical code."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("shenbao_score", SHARED / "devset/score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.PartyIndex(truth["parties"])
+
+
 def split_accuracy(truth_dir: Path, reports_dir: Path, verbose: bool = False) -> float:
-    """Share of truth pages whose (kind, party) in report.json's documents equals truth's (see _page_labels)."""
+    """Share of truth pages whose (kind, party) in report.json's documents equals truth's (see _page_labels).
+    Parties are compared as score.py compares findings: a report naming a party by its 表二 code (which
+    differs from the licence's when USCC_MISMATCH is injected) names the same party."""
     ok = n = 0
     for t in sorted(truth_dir.glob("*/truth.json")):
         truth = json.loads(t.read_text(encoding="utf-8"))
+        index = _party_index(truth)
         rep = reports_dir / truth["packet"]["id"] / "report.json"
         rdocs = json.loads(rep.read_text(encoding="utf-8"))["documents"] if rep.exists() else []
         got = _page_labels(rdocs)
@@ -55,6 +67,8 @@ def split_accuracy(truth_dir: Path, reports_dir: Path, verbose: bool = False) ->
             g = got.get(key)
             if g is None and key[0] in later:
                 g = (later[key[0]]["kind"], later[key[0]].get("party_uscc"))
+            if g is not None:
+                g = (g[0], index.canon(g[1]) if g[1] else None)
             ok += g == want
             if verbose and g != want:
                 print(f"  split {truth['packet']['id']} {key[0]} p{key[1]}: truth {want} got {g}")
