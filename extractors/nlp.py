@@ -68,7 +68,9 @@ def opinion_from_text(text: str, nlp: Language | None = None) -> str | None:
     m = re.search(r"审计意见|无保留意见|保留意见|否定意见|无法表示意见", text)
     seg = text[m.start():] if m else text
     # a heading, not the quoted reference in 形成审计意见的基础 (审计报告的“注册会计师对财务报表审计的责任”部分)
-    cut = re.search(r"(?<![“\"「『])(?:注册会计师对财务报表审计的责任|管理层和治理层|管理层对财务报表的责任)", seg)
+    # (or, in a short report, at the signatures / the statements that follow: they hold no opinion words)
+    cut = re.search(r"(?<![“\"「『])(?:注册会计师对财务报表审计的责任|管理层和治理层|管理层对财务报表的责任)"
+                    r"|中国注册会计师[:：]|编制单位[:：]", seg)
     seg = seg[:cut.start()] if cut else seg
     codes = [e[2] for e in entities(seg, nlp) if e[0] == "OPINION"]
     if not codes:
