@@ -342,7 +342,11 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
                 detail={**detail, "matches": v.name})
         return
-    if v.kind == "changed":
+    pg = ctx.page(seal.file, seal.page)
+    clean = pg is not None and pg.text_layer and not pg.ocr
+    if v.kind == "changed" and clean:
+        # only on a digital page: on scans the recogniser reads a degraded glyph as another character
+        # with p > 0.9 and the right one nowhere among its guesses (润 → 期)
         changed = "、".join(f"{a}→{b}" for a, b in v.changes)
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符（{changed}）",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,

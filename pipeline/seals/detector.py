@@ -42,6 +42,27 @@ def red_masks(rgb: np.ndarray) -> list[np.ndarray]:
     return [(base & (s >= s_min) & (excess >= d_min)).astype(np.uint8) * 255 for d_min, s_min in LEVELS]
 
 
+GREY_INK = (65, 150)           # grey levels of seal ink on a grey-scale scan
+GREY_PRINT = 55               # darker than this: black print
+
+
+def is_grey(rgb: np.ndarray) -> bool:
+    """No pixel carries colour (a grey-scale scan), as pipeline.read.scan.is_grey tells it."""
+    small = rgb[::4, ::4].astype(np.int16)
+    return bool(np.percentile(small.max(axis=2) - small.min(axis=2), 99.9) < 12)
+
+
+def grey_mask(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mask, tone) of seal ink on a grey-scale page: mid-grey pixels not next to black print (the
+    anti-aliased edges of black characters are mid grey too); tone is high near the ink's usual grey."""
+    g = img[..., 0].astype(np.int16)
+    near_print = cv2.dilate((g < GREY_PRINT).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    raw = ((g >= GREY_INK[0]) & (g <= GREY_INK[1]) & ~near_print).astype(np.uint8) * 255
+    tone = np.clip(255 - 3 * np.abs(g - 100), 1, 255).astype(np.uint8)
+    tone[raw == 0] = 0
+    return raw, tone
+
+
 def redness(rgb: np.ndarray) -> np.ndarray:
     """0..255 'how red' map: black/grey print scores 0, seal ink scores high."""
     excess = cv2.subtract(rgb[..., 0], np.maximum(rgb[..., 1], rgb[..., 2]))
@@ -187,13 +208,21 @@ def detect(rgb: np.ndarray) -> list[Candidate]:
     f = min(1.0, WORK_MAX_SIDE / max(H, W))
     img = cv2.resize(rgb, (round(W * f), round(H * f)), interpolation=cv2.INTER_AREA) if f < 1 else rgb
     found: list[Candidate] = []
-    red = redness(img)
-    min_ink = (0.02 * min(img.shape[:2])) ** 2          # too little red for any seal: stop early
-    for level, raw in enumerate(red_masks(img)):
-        if cv2.countNonZero(raw) >= min_ink:
-            for c in _detect_mask(raw, red):
-                c.score *= 1.0 if level == 0 else 0.9
-                found.append(c)
+    if is_grey(img):
+        # a grey-scale scan: seal ink is mid grey (red prints at ~80-120), print is black; whole round and
+        # oval seals only (table cells make rectangles, page edges make slices in grey)
+        raw, tone = grey_mask(img)
+        found = [c for c in _nms(_detect_mask(raw, tone)) if c.shape in ("round", "oval") and not c.edge]
+        for c in found:
+            c.score *= 0.8
+    else:
+        red = redness(img)
+        min_ink = (0.02 * min(img.shape[:2])) ** 2          # too little red for any seal: stop early
+        for level, raw in enumerate(red_masks(img)):
+            if cv2.countNonZero(raw) >= min_ink:
+                for c in _detect_mask(raw, red):
+                    c.score *= 1.0 if level == 0 else 0.9
+                    found.append(c)
     found = _nms(found)
     # an 'oval' that holds two round seals is their merged outline
     rounds = [c for c in found if c.shape == "round" and not c.edge]

@@ -12,7 +12,7 @@ import unicodedata
 import cv2
 import numpy as np
 
-from pipeline.seals.detector import Candidate
+from pipeline.seals.detector import GREY_PRINT, Candidate, is_grey
 
 R0 = 160                    # the seal is resampled to a circle of this radius (pixels)
 TEXT_BAND = (0.58, 0.95)    # the name on the ring lies between these fractions of the radius
@@ -37,6 +37,14 @@ def ink_image(rgb: np.ndarray) -> np.ndarray:
     r = rgb[..., 0].astype(np.float32)
     gb = np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.float32)
     red = np.clip(r - gb, 0, None)
+    if (red > 25).mean() < 0.002 and is_grey(rgb):
+        # a grey-scale scan: the seal's mid-grey ink is kept, black print and its edges dropped
+        g = rgb[..., 0].astype(np.float32)
+        near_print = cv2.dilate((g < GREY_PRINT).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        ink = np.clip((175.0 - g) / 60.0, 0, 1)
+        ink[near_print] = 0
+        gray = (255 * (1 - ink)).astype(np.uint8)
+        return cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
     top = float(np.percentile(red[red > 8], 95)) if (red > 8).sum() > 50 else 60.0
     ink = np.clip(red / max(top * 0.8, 20.0), 0, 1)
     gray = (255 * (1 - ink)).astype(np.uint8)

@@ -48,9 +48,10 @@ def sure_changes(frames, name: str) -> tuple[list[tuple[int, str, str]], int]:
     read = "".join(c for c, _ in em)
     sm = difflib.SequenceMatcher(None, name, read, autojunk=False)
     sure, total = [], 0
-    for op, i0, i1, j0, j1 in sm.get_opcodes():
-        if op == "equal":
-            continue
+    ops = sm.get_opcodes()
+    for k, (op, i0, i1, j0, j1) in enumerate(ops):
+        if op == "equal" or (op == "insert" and k in (0, len(ops) - 1)):
+            continue          # read characters before / after the name (the ring read twice, code digits)
         total += max(i1 - i0, j1 - j0)
         if op != "replace" or i1 - i0 != j1 - j0:
             continue
@@ -73,20 +74,23 @@ def core_span(name: str) -> tuple[int, int]:
 
 
 def judge(frames, own: str, names: list[str]) -> Verdict:
+    frames = frames + frames       # the ring read twice: a name that wraps past the strip's start is whole
     own = _n(own)
     cands = {_n(n) for n in names if n} - {own}
     lp_own = name_logp(frames, own)
     scored = sorted(((name_logp(frames, n), n) for n in cands), reverse=True)
     best_other = scored[0] if scored else (-math.inf, None)
-    sure_own, _ = sure_changes(frames, own)
+    sure_own, total_own = sure_changes(frames, own)
     if best_other[0] >= lp_own + OTHER_MARGIN:
-        sure_other, _ = sure_changes(frames, best_other[1])
-        if not sure_other:
+        sure_other, total_other = sure_changes(frames, best_other[1])
+        # the other name must itself fit the ink (not merely less badly than the party's, as any short
+        # name does against a garbled reading): no sure difference, few differences at all
+        if not sure_other and total_other <= max(1, len(best_other[1]) // 5):
             return Verdict("other", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
         return Verdict("unsure", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
     if not sure_own:
         return Verdict("own", own, [], lp_own - best_other[0])
     a, b = core_span(own)
-    if len(sure_own) == 1 and a <= sure_own[0][0] < b:
+    if len(sure_own) == 1 and total_own == 1 and a <= sure_own[0][0] < b:
         return Verdict("changed", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
     return Verdict("unsure", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
