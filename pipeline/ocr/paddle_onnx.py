@@ -80,7 +80,11 @@ class OnnxRecognizer:
         return max(8, min(3200, int(np.ceil(REC_H * w / max(h, 1)))))
 
     def __call__(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        return [(t, s) for t, s, _ in self.read(crops)]
+
+    def read(self, crops: list[np.ndarray]) -> list[tuple[str, float, float]]:
+        """(text, mean character score, weakest character's score) per crop."""
+        out: list[tuple[str, float, float]] = [("", 0.0, 0.0)] * len(crops)
         valid = [i for i, c in enumerate(crops) if c is not None and c.size and min(c.shape[:2]) >= 2]
         order = sorted(valid, key=lambda i: self._width(crops[i]))
         batches, cur = [], []
@@ -109,7 +113,8 @@ class OnnxRecognizer:
                 a = am[j]
                 keep = np.r_[True, a[1:] != a[:-1]] & (a != 0)
                 text = "".join(self.chars[c] for c in a[keep] if c < len(self.chars))
-                out[i] = (text, float(mx[j][keep].mean()) if keep.any() else 0.0)
+                out[i] = (text, float(mx[j][keep].mean()) if keep.any() else 0.0,
+                          float(mx[j][keep].min()) if keep.any() else 0.0)
         return out
 
 
@@ -136,14 +141,21 @@ class PaddleOnnxEngine:
         return self.rec(crops)
 
     def recognize(self, image: np.ndarray) -> list[OcrBox]:
+        return [b for b, _ in self.recognize_detail(image)]
+
+    def recognize_detail(self, image: np.ndarray) -> list[tuple[OcrBox, float]]:
+        """recognize() with each box's weakest character score."""
         quads = self.detect(image)
-        texts = self.rec([crop_quad(image, q) for q in quads])
+        texts = self.rec.read([crop_quad(image, q) for q in quads])
         out = []
-        for q, (t, s) in zip(quads, texts):
+        for q, (t, s, m) in zip(quads, texts):
             if t.strip() and s >= self.min_score:
-                out.append(OcrBox(text=t, score=s, box=(float(q[:, 0].min()), float(q[:, 1].min()),
-                                                      float(q[:, 0].max()), float(q[:, 1].max()))))
+                out.append((OcrBox(text=t, score=s, box=(float(q[:, 0].min()), float(q[:, 1].min()),
+                                                       float(q[:, 0].max()), float(q[:, 1].max()))), m))
         return out
+
+    def read_lines_detail(self, crops: list[np.ndarray]) -> list[tuple[str, float, float]]:
+        return self.rec.read(crops)
 
 
 class PaddlePipelineEngine:

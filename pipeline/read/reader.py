@@ -139,6 +139,15 @@ def _render(pdf, index: int, dpi: int) -> np.ndarray:
         page.close()
 
 
+def _finer_dpi(pdf, index: int, options: ReadOptions) -> int | None:
+    from pipeline.read.second_look import finer_dpi
+    page = pdf[index - 1]
+    try:
+        return finer_dpi(page, options.dpi)
+    finally:
+        page.close()
+
+
 def _read_pdf(sf: StoredFile, options: ReadOptions) -> list[Page]:
     import pdfplumber
 
@@ -166,8 +175,11 @@ def _read_pdf(sf: StoredFile, options: ReadOptions) -> list[Page]:
                     if engine is None:
                         engine, cache = _engine(options), _cache(options)
                     rgb = _render(pdf, i, options.dpi)
+                    fine = _finer_dpi(pdf, i, options) if options.second_look else None
                     page, upright = ocr_page(rgb, sf.path, i, options.dpi / 72, engine, options, cache,
-                                             want_upright=options.seals)
+                                             want_upright=options.seals,
+                                             hires=(lambda i=i, fine=fine: _render(pdf, i, fine)) if fine else None,
+                                             factor=fine / options.dpi if fine else 1.0)
                     pw, ph = pdf.get_page_size(i - 1)          # exact size in points
                     if (rgb.shape[1] > rgb.shape[0]) != (pw > ph):  # /Rotate'd page: as rendered
                         pw, ph = ph, pw

@@ -3,14 +3,16 @@ Results are cached by the image's sha256 and the engine name."""
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 import numpy as np
 
 from models.provenance import Cell, Page, Table, TextLine
 from pipeline.ocr.base import OcrBox
-from pipeline.prep import Prepared, deskew, detect_rotation, prepare, rotate
+from pipeline.prep import Prepared, deskew, detect_rotation, prepare, rotate, suppress_red
 from pipeline.read.cache import STATS, OcrCache, image_sha256
 from pipeline.read.options import ReadOptions
+from pipeline.read.second_look import second_look
 
 
 def _scale_table(t: Table, f: float) -> Table:
@@ -32,29 +34,46 @@ def read_quality(boxes: list[OcrBox]) -> float:
     return sum(b.score * len(b.text) for b in boxes) / n
 
 
-def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | None = None) -> tuple[dict, Prepared]:
-    """Run prep + OCR + tables on a page image; everything in pixels of the upright frame."""
+def _recognize(engine, image: np.ndarray) -> tuple[list[OcrBox], list[float | None]]:
+    """Boxes and, where the engine gives it, each box's weakest character score."""
+    if hasattr(engine, "recognize_detail"):
+        got = engine.recognize_detail(image)
+        return [b for b, _ in got], [m for _, m in got]
+    boxes = engine.recognize(image)
+    return boxes, [None] * len(boxes)
+
+
+def _tables(image: np.ndarray, payload: dict, options: ReadOptions) -> list[dict]:
+    if not options.tables:
+        return []
+    from pipeline.tables import find_tables
+    return [t.model_dump() for t in find_tables(image, [OcrBox(**b) for b in payload["boxes"]], 1.0)]
+
+
+def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | None = None,
+                hires: Callable[[], np.ndarray] | None = None, factor: float = 1.0) -> tuple[dict, Prepared]:
+    """Run prep + OCR + tables on a page image; everything in pixels of the upright frame.
+    `hires` renders the same page `factor` times finer, for a second look at doubtful lines."""
     t0 = time.perf_counter()
     # 0/90/180/270 from a few text-line probes read each way (cheap: upright probes that read well end it)
     prep = prepare(rgb, engine, fix_rotation=options.fix_rotation, fix_skew=options.fix_skew,
                    red=options.suppress_red, rotation=rotation)
-    boxes = engine.recognize(prep.ocr_image)
+    boxes, mins = _recognize(engine, prep.ocr_image)
     if options.fix_rotation and read_quality(boxes) < FLIP_BELOW:
         turned = rotate(prep.ocr_image, 180)
-        boxes2 = engine.recognize(turned)
+        boxes2, mins2 = _recognize(engine, turned)
         if read_quality(boxes2) > read_quality(boxes) + 0.05:
             prep = Prepared(upright=rotate(prep.upright, 180), ocr_image=turned,
                             rotation=(prep.rotation + 180) % 360, skew=prep.skew)
-            boxes = boxes2
-    tables = []
-    if options.tables:
-        from pipeline.tables import find_tables
-        tables = [t.model_dump() for t in find_tables(prep.ocr_image, boxes, 1.0)]
-    STATS.ocr_calls += 1
-    STATS.ocr_seconds += time.perf_counter() - t0
+            boxes, mins = boxes2, mins2
     h, w = prep.upright.shape[:2]
     payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h, ORIENT_MARK: True,
-               "boxes": [b.model_dump() for b in boxes], "tables": tables}
+               "boxes": [b.model_dump() for b in boxes]}
+    if hires is not None:
+        payload[SECOND_LOOK] = second_look(payload, mins, hires, factor, engine, options.suppress_red)
+    payload["tables"] = _tables(prep.ocr_image, payload, options)
+    STATS.ocr_calls += 1
+    STATS.ocr_seconds += time.perf_counter() - t0
     return payload, prep
 
 
@@ -62,6 +81,8 @@ CACHE_VERSION = 3
 # Entries written before orientation came from recognition probes lack ORIENT_MARK; such an entry is
 # kept (and marked) when the probes turn the page the same way, else the page is read again.
 ORIENT_MARK = "orient_probes"
+# Entries of pages with a finer image that were not given a second look (older entries) get it on a hit.
+SECOND_LOOK = "second_look"
 
 
 def cache_key(engine, options: ReadOptions) -> str:
@@ -91,19 +112,35 @@ def is_grey(rgb: np.ndarray) -> bool:
     return bool(np.percentile(small.max(axis=2) - small.min(axis=2), 99.9) < 12)
 
 
+def _late_second_look(rgb: np.ndarray, payload: dict, engine, options: ReadOptions,
+                      hires: Callable[[], np.ndarray], factor: float) -> None:
+    """Second look for a cached entry made without one (no weakest-character scores: mean score decides)."""
+    n = second_look(payload, [None] * len(payload["boxes"]), hires, factor, engine, options.suppress_red)
+    payload[SECOND_LOOK] = n
+    if n and options.tables:
+        img = deskew(rotate(rgb, payload["rotation"]), payload["skew"])
+        payload["tables"] = _tables(suppress_red(img) if options.suppress_red else img, payload, options)
+
+
 def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, options: ReadOptions,
-             cache: OcrCache | None = None, want_upright: bool = False) -> tuple[Page, np.ndarray | None]:
+             cache: OcrCache | None = None, want_upright: bool = False,
+             hires: Callable[[], np.ndarray] | None = None, factor: float = 1.0) -> tuple[Page, np.ndarray | None]:
     """A Page (points = pixels / scale) from a rendered page image, and the upright image
-    before red suppression (when asked for, e.g. for seal detection)."""
+    before red suppression (when asked for, e.g. for seal detection). `hires` (the page rendered
+    `factor` times finer) gives doubtful lines a second look."""
     sha = image_sha256(rgb)
     payload, rot = _cached(rgb, sha, engine, options, cache)
     upright = None
     if payload is not None:
         STATS.cache_hits += 1
+        if hires is not None and SECOND_LOOK not in payload:
+            _late_second_look(rgb, payload, engine, options, hires, factor)
+            if cache:
+                cache.put(sha, cache_key(engine, options), payload)
         if want_upright:
             upright = deskew(rotate(rgb, payload["rotation"]), payload["skew"])
     else:
-        payload, prep = ocr_payload(rgb, engine, options, rotation=rot)
+        payload, prep = ocr_payload(rgb, engine, options, rotation=rot, hires=hires, factor=factor)
         upright = prep.upright
         if cache:
             cache.put(sha, cache_key(engine, options), payload)   # ocr_payload marks ORIENT_MARK
