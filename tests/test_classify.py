@@ -124,3 +124,16 @@ def test_statements_after_a_tax_report_belong_to_it():
     b.index = 2
     docs = split_pages([a, b])
     assert [(d.kind, len(d.pages)) for d in docs] == [(DocKind.tax_report, 2)]
+
+
+def test_a_table2_product_table_running_over_continues_the_table2():
+    """One-file scan: a 表二's product table ran over onto an untitled page (its last row and 申请产品自付费金额);
+    that page belongs to the 表二, while an untitled page after a 表二 without its words does not."""
+    a = _page("表二、产业集群内企业信息表（一企一表）", "单位名称 江门市建华汽车零部件股份有限公司",
+              "统一社会信用代码 914407048176322723", "拟申请联合体服务商产品明细表", "序号 产品名称 供应商 拟成交单价")
+    tail = _page("申请产品自付费金额", "876500.00", "第 19 页")
+    other = _page("附：其他说明", "无")
+    tail.index, other.index = 2, 3
+    docs = split_pages([a, tail, other])
+    assert [(d.kind, d.section, len(d.pages)) for d in docs] == [
+        (DocKind.application_form, "table2", 2), (DocKind.other, None, 1)]

@@ -6,9 +6,12 @@ from difflib import SequenceMatcher
 
 from models.provenance import DocKind, Document, Page
 from pipeline.classify.cues import PageCues, cues_of
+from pipeline.normalize import squash
 
 # Kinds whose every title page begins a new document even for the same subject.
 ONE_PAGE_KINDS = {DocKind.commitment_letter}
+# Words of a 表二's product-table tail and sign-off: an untitled page holding them continues the 表二.
+TABLE2_TAIL = ("自付费金额", "财政扶持金额", "产品总金额", "拟成交金额", "拟成交单价", "拟购数量", "产品明细表")
 
 
 def similar(a: str | None, b: str | None, threshold: float = 0.85) -> bool:
@@ -34,7 +37,10 @@ def _add(doc: Document, page: Page, cues: PageCues) -> None:
 def _continues(doc: Document, page: Page, cues: PageCues, same_file: bool) -> bool:
     """Does `page` continue `doc`?"""
     if cues.kind == DocKind.other:
-        # an untitled page continues what came before it in the same file (survey p2, a licence's back)
+        # an untitled page continues what came before it in the same file (survey p2, a licence's back);
+        # in the 申报书 only 表三-五 and a 表二 whose product table runs over (its tail words on the page)
+        if same_file and doc.section == "table2":
+            return any(w in squash(page.text) for w in TABLE2_TAIL)
         return same_file and doc.kind != DocKind.application_form or (same_file and doc.section == "tables345")
     if cues.kind == DocKind.audit_report and doc.kind == DocKind.tax_report and not cues.starts:
         return True      # the statements attached to a 汇算清缴 report are part of it
