@@ -51,7 +51,7 @@ def ink_image(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
 
 
-def normalise(rgb: np.ndarray, c: Candidate) -> np.ndarray:
+def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False) -> np.ndarray:
     """The seal resampled so its outline is a circle of radius R0 centred in a (2.1 R0)² image,
     as ink-on-white. Ovals are stretched to a circle along their axes."""
     size = int(2.1 * R0)
@@ -64,6 +64,13 @@ def normalise(rgb: np.ndarray, c: Candidate) -> np.ndarray:
     inv = np.c_[m, t].astype(np.float32)
     warped = cv2.warpAffine(rgb, inv, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                             borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+    if plain:
+        # for the small horizontal lines (财务专用章): unblurred, so thin strokes survive that the median
+        # filter washes out
+        if is_grey(warped):
+            return ink_image(warped)
+        g = np.where(warped[..., 0] >= 110, warped[..., 1], 255).astype(np.uint8)   # red ink dark, black print off
+        return cv2.cvtColor(g, cv2.COLOR_GRAY2RGB)
     return ink_image(cv2.medianBlur(warped, 3))      # JPEG / scan speckle off the strokes
 
 
@@ -146,8 +153,20 @@ def center_lines(up: np.ndarray, oval: bool = False) -> list[np.ndarray]:
     out = []
     for x0, y0, x1, y1 in boxes:
         crop = up[int(c + y0 * R0):int(c + y1 * R0), int(c + x0 * R0):int(c + x1 * R0)]
-        out.append(_tight(crop))
+        out.append(_tight(_stretch(crop)))
     return out
+
+
+def _stretch(crop: np.ndarray) -> np.ndarray:
+    """Pale thin print (a 发票专用章 line in a lighter ink than the ring) made as dark as the ring's."""
+    if not crop.size:
+        return crop
+    g = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    lo = float(np.percentile(g, 2))
+    if lo >= 235 or lo <= 20:
+        return crop
+    g = np.clip((g - lo) / (255.0 - lo) * 255.0, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(g, cv2.COLOR_GRAY2RGB)
 
 
 def has_kind_line(up: np.ndarray) -> bool:
@@ -155,7 +174,7 @@ def has_kind_line(up: np.ndarray) -> bool:
     which saves reading it."""
     c = up.shape[0] / 2
     band = up[int(c + 0.30 * R0):int(c + 0.56 * R0), int(c - 0.45 * R0):int(c + 0.45 * R0)]
-    return bool(band.size) and float((band[..., 0] < 128).mean()) > 0.02
+    return bool(band.size) and float((band[..., 0] < 200).mean()) > 0.02   # pale thin print counts
 
 
 def _tight(crop: np.ndarray, pad: int = 6) -> np.ndarray:
@@ -214,25 +233,34 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
     best = None
     # an oval's bottom is at one end of its minor axis (in the normalised image: x when ax < ay)
     gaps = None if c.shape == "round" else ([0.0, 180.0] if c.ax < c.ay else [90.0, 270.0])
+    plain = None
     for strip, gap in ring_strips(norm, gaps=gaps):
         up = upright(norm, gap)
-        center = center_lines(up, c.shape != "round")[:n_center] if c.shape != "round" or has_kind_line(up) else []
+        center = []
+        if c.shape != "round" or has_kind_line(up):
+            plain = normalise(rgb, c, plain=True) if plain is None else plain
+            center = center_lines(upright(plain, gap), c.shape != "round")[:n_center]
         res = engine.recognize_lines([strip] + center)
         t, s = clean_text(res[0][0]), float(res[0][1])
         # a reading that starts or ends with code digits started at the wrong place
         score = s - 0.15 * bool(re.match(r"^\d|.*\d$", t))
         t = strip_code(t)
         if best is None or score > best[0]:
-            best = (score, t, s, res[1:], strip)
+            best = (score, t, s, res[1:], strip, center)
+            best_gap = gap
         if score >= sure:
             break
-    _, text, conf, center, strip = best
+    _, text, conf, center, strip, crops = best
     kind_text = ""
-    for t, s in center:
+    for (t, s), crop in zip(center, crops):
         t = clean_text(t)
         if s >= 0.5 and ("专用" in t or "章" in t or any(w in t for ws in KIND_WORDS.values() for w in ws[:2])):
             kind_text = t
+            if kind_of(t, "") == "company":
+                kind_text = _kind_line_by_ink(engine, crop) or t
             break
+    if kind_of(kind_text, "") == "company" and plain is not None and c.shape == "round":
+        kind_text = _kind_line_turned(engine, plain, best_gap) or kind_text
     frames = None
     if text and conf < 0.999:
         from pipeline.seals.ctc import frame_posteriors, rotate_to_name
@@ -240,6 +268,34 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
         frames = rotate_to_name(frames) if frames else None
     return {"text": text or None, "text_confidence": conf, "kind_text": kind_text or None,
             "kind": kind_of(kind_text, text), "ring_ctc": frames}
+
+
+KIND_LINES = ("财务专用章", "合同专用章", "发票专用章")
+
+
+def _kind_line_by_ink(engine, crop: np.ndarray, margin: float = 3.0) -> str | None:
+    """A kind line read with a look-alike (欢费专用 for 发票专用章): the one of the three kind lines whose
+    CTC score on the crop is clearly the best, else None."""
+    from pipeline.seals.ctc import frame_posteriors, name_logp
+    frames = frame_posteriors(engine, crop)
+    if not frames:
+        return None
+    scored = sorted(((name_logp(frames, k), k) for k in KIND_LINES), reverse=True)
+    return scored[0][1] if scored[0][0] >= scored[1][0] + margin else None
+
+
+def _kind_line_turned(engine, plain: np.ndarray, gap: float) -> str | None:
+    """The kind line when the ring gap misjudged the seal's turn (a tilted line reads as garbage): the
+    area under the star read at a few turns; a line naming a kind, read surely, wins."""
+    crops = [center_lines(upright(plain, gap + d))[0] for d in (-40, -20, 20, 40)]
+    best = None
+    for (t, s), crop in zip(engine.recognize_lines(crops), crops):
+        t = clean_text(t)
+        if s >= 0.6 and "专用" in t and (best is None or s > best[1]):
+            best = (t, s, crop)
+    if best is None:
+        return None
+    return best[0] if kind_of(best[0], "") != "company" else _kind_line_by_ink(engine, best[2])
 
 
 def read_rect(rgb: np.ndarray, c: Candidate, engine) -> dict:
