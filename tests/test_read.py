@@ -200,3 +200,13 @@ def test_finer_dpi_of_scanned_pages():
     pdf = pdfium.PdfDocument(str(Path(__file__).parent / "data/licence_200dpi.pdf"))
     assert finer_dpi(pdf[0], 150) == 200
     assert finer_dpi(pdf[0], 200) is None
+
+
+@pytest.mark.quick
+def test_ocr_text_is_folded_to_simplified_characters():
+    """The recogniser read a cover's 江门市腾昌… as 江門市騰昌…: the cover then no longer matched its audit
+    report's pages (the report was split in two and lost its figures)."""
+    from pipeline.read.scan import simplified
+    assert simplified("江門市騰昌软件科技有限公司") == "江门市腾昌软件科技有限公司"
+    assert simplified("注册资本 壹佰万元整 9144070587470122XX") == "注册资本 壹佰万元整 9144070587470122XX"
+    assert simplified("ABC-123") == "ABC-123"

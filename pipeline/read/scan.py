@@ -18,7 +18,23 @@ from pipeline.read.second_look import second_look
 def _scale_table(t: Table, f: float) -> Table:
     s = lambda b: tuple(round(v * f, 2) for v in b)  # noqa: E731
     return Table(bbox=s(t.bbox), n_rows=t.n_rows, n_cols=t.n_cols, engine=t.engine,
-                 cells=[Cell(**{**c.model_dump(), "bbox": s(c.bbox)}) for c in t.cells])
+                 cells=[Cell(**{**c.model_dump(), "bbox": s(c.bbox), "text": simplified(c.text)}) for c in t.cells])
+
+
+_T2S = None
+
+
+def simplified(text: str) -> str:
+    """OCR text in simplified characters. The recogniser's dictionary holds traditional forms too and now
+    and then reads a simplified glyph as its traditional twin (江門市騰昌…), which splits a document from its
+    cover and spoils names; OpenCC t2s (phrase-aware, leaves simplified text alone) folds them back."""
+    global _T2S
+    if not text or text.isascii():
+        return text
+    if _T2S is None:
+        import opencc
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S.convert(text)
 
 
 # Orientation comes from recognition probes (pipeline.prep.detect_rotation); a page that still reads
@@ -147,7 +163,7 @@ def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, optio
     f = 1.0 / scale
     lines = []
     for b in (OcrBox(**x) for x in payload["boxes"]):
-        lines.append(TextLine(text=b.text, bbox=tuple(round(v * f, 2) for v in b.box),
+        lines.append(TextLine(text=simplified(b.text), bbox=tuple(round(v * f, 2) for v in b.box),
                               confidence=round(b.score, 4), engine=engine.name))
     tables = [_scale_table(Table(**t), f) for t in payload["tables"]]
     page = Page(file=file, index=index, width=round(payload["width"] * f, 2), height=round(payload["height"] * f, 2),
