@@ -101,3 +101,26 @@ def test_garbled_reading_is_not_another_members_seal():
     # a reading of two characters fits a short name less badly than the party's, but fits neither
     fr = frames_of("门公")
     assert judge(fr, OWN, [OWN, "江门市新兴电机有限公司"]).kind == "unsure"
+
+
+def test_stacked_provider_seals_found_as_one_oversized_seal_abstain():
+    """Three 表一 providers stamped over each other are found as one seal larger than a seal: the one read
+    (surely 源新) does not prove the other two stamped nowhere."""
+    big = Seal(file="a.pdf", page=2, bbox=(319, 484, 446, 628), text="江门市源新数字科技有限公司", text_confidence=0.95,
+               kind="company", shape="round")
+    others = [Seal(file="a.pdf", page=i, bbox=(240, 230, 354, 344), text=f"某{i}", kind="company", shape="round")
+              for i in (3, 4, 5)]
+    pages = {"a.pdf#2": Page(file="a.pdf", index=2, width=595, height=842, text_layer=True, seals=[big])}
+    pages |= {f"a.pdf#{s.page}": Page(file="a.pdf", index=s.page, width=595, height=842, text_layer=True, seals=[s])
+              for s in others}
+    provs = [Party(key=f"P{i}", role="provider", name=n, uscc=f"9144070000000000{i}X")
+             for i, n in enumerate(["江门市源新数字科技有限公司", "江门市顺恒软件科技有限公司"], 1)]
+    doc = Document(kind=DocKind.application_form, section="table1", pages=[("a.pdf", 2)])
+    ctx = ReviewContext(packet=Packet(id="x", source="x"), pages=pages, documents=[doc], parties=provs)
+    found = check_seals(ctx)
+    assert not [f for f in found if f.code == "SEAL_MISSING"]
+    assert any(f.code == "OCR_LOW_CONFIDENCE" and f.detail.get("shared") for f in found)
+
+
+def test_wrapped_company_reading_ending_in_ju_is_still_a_company_seal():
+    assert kind_of("", "(江门)全员购有服公司广东器局") == "company"

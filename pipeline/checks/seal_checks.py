@@ -38,7 +38,8 @@ KIND_CN_SEAL = {"company": "公章", "finance": "财务专用章", "contract": "
                 "authority": "登记机关印章", "unknown": "印章"}
 # readings of seals that are not a party's: auditors, tax and registration offices (a misread
 # 市场监督管理局 still ends in 局 or keeps 市监 / 监督: no company name does)
-NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|税务局|监督管理|管理局|工商行政|行政管理|发票监制|市监|监督|局$)")
+NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|税务局|监督管理|管理局|工商行政|行政管理|发票监制)")
+NOT_PARTY_WEAK_RE = re.compile(r"(市监|监督|局$)")    # believed only of a reading without 公司 (…公司广东器局)
 PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
 SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
 
@@ -137,7 +138,8 @@ def _candidates(pages: list[Page], parties: list[Party]) -> list[Seal]:
         for s in pg.seals:
             if s.edge or s.is_copy_stamp or s.kind.value == "authority":
                 continue
-            if s.text and NOT_PARTY_RE.search(_norm(s.text)):
+            if s.text and (NOT_PARTY_RE.search(_norm(s.text)) or
+                           (NOT_PARTY_WEAK_RE.search(_norm(s.text)) and "公司" not in s.text)):
                 continue
             if s.shape == "rect" and not (s.text and max((name_score(s.text, p.name) for p in parties), default=0) >= 0.8):
                 continue       # a red printed box is not a seal; a rectangular company seal names a party
@@ -219,7 +221,7 @@ def _check_place(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, out: F
     for party in parties:
         free = [s for s in seals if id(s) not in taken]
         if not free:
-            unsure = [s for s, p in taken.values() if not _confirms(cfg, s, p)]
+            unsure = [s for s, p in taken.values() if not _confirms(cfg, s, p) or _oversized(ctx, s)]
             if unsure and party is not None:
                 # the seals here were all given to other parties, but one of them does not clearly
                 # name its party (stacked seals read as one, a garbled reading): it may be this
@@ -235,6 +237,16 @@ def _check_place(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, out: F
         seal = _choose(free, party, anchor)
         taken[id(seal)] = (seal, party)
         _judge(ctx, cfg, req, doc, seal, party, out)
+
+
+def _oversized(ctx: ReviewContext, seal: Seal) -> bool:
+    """A seal found larger than the packet's seals usually are: the outline of several seals stacked on one
+    spot (表一 providers stamping over each other), read as the one on top."""
+    sizes = sorted(max(s.bbox[2] - s.bbox[0], s.bbox[3] - s.bbox[1]) for p in ctx.pages.values() for s in p.seals
+                   if not s.edge and s.shape in ("round", "oval") and s.file == seal.file)
+    if len(sizes) < 3:
+        return False
+    return max(seal.bbox[2] - seal.bbox[0], seal.bbox[3] - seal.bbox[1]) > 1.15 * sizes[len(sizes) // 2]
 
 
 def _confirms(cfg: dict, seal: Seal, party: Party | None) -> bool:

@@ -210,7 +210,7 @@ def strip_code(t: str) -> str:
 
 def kind_of(kind_text: str, ring_text: str) -> str:
     """company | finance | contract | invoice | authority from what was read."""
-    if AUTHORITY_RE.search(ring_text or "") or (ring_text or "").endswith("局"):
+    if AUTHORITY_RE.search(ring_text or "") or ((ring_text or "").endswith("局") and "公司" not in ring_text):
         return "authority"     # no company name ends in 局; a misread 市场监督管理局 still does
     t = clean_text(kind_text)
     for kind, words in KIND_WORDS.items():
