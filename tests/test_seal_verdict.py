@@ -124,3 +124,26 @@ def test_stacked_provider_seals_found_as_one_oversized_seal_abstain():
 
 def test_wrapped_company_reading_ending_in_ju_is_still_a_company_seal():
     assert kind_of("", "(江门)全员购有服公司广东器局") == "company"
+
+
+def test_pink_paper_at_a_page_edge_is_not_a_straddle_slice():
+    import numpy as np
+
+    from pipeline.seals import find_seals
+    img = np.full((1200, 850, 3), (244, 233, 237), np.uint8)      # a pink-tinted scan
+    img[300:420, 0:14] = (234, 214, 225)                           # its skew fill at the left edge
+    img[0:8, 500:640] = (234, 214, 225)
+    assert not [s for s in find_seals(img, "a.pdf", 1, 150 / 72, None) if s.edge]
+
+
+def test_straddle_claimed_on_a_colour_scan_with_one_grey_looking_page():
+    pages = {f"a.pdf#{i}": Page(file="a.pdf", index=i, width=595, height=842, ocr=True, grey=(i == 4))
+             for i in range(1, 5)}
+    pages["a.pdf#1"].seals = [Seal(file="a.pdf", page=1, bbox=(300, 400, 413, 513), text=OWN, kind="company")]
+    lead = Party(key="L", role="lead", name=OWN, uscc="91440700MA00000001")
+    doc = Document(kind=DocKind.application_form, pages=[("a.pdf", i) for i in range(1, 5)])
+    ctx = ReviewContext(packet=Packet(id="x", source="x"), pages=pages, documents=[doc], parties=[lead])
+    assert "STRADDLE_SEAL_MISSING" in [f.code for f in check_seals(ctx)]
+    for p in pages.values():
+        p.grey = True
+    assert "STRADDLE_SEAL_MISSING" not in [f.code for f in check_seals(ctx)]

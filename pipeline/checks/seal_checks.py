@@ -268,7 +268,7 @@ def _missing(ctx, req, doc, pages, anchor, party, out: Findings) -> None:
     place = KIND_CN.get(req.get("section") or "", KIND_CN.get(doc.kind.value, doc.kind.value))
     who = party.name if party else "申报单位"
     ev = _place_ev(doc, pages, anchor)
-    if any(getattr(p, "grey", False) for p in pages):
+    if _grey_file(ctx, pages):
         # a grey-scale scan shows no red: an absent red seal proves nothing there
         out.add("OCR_LOW_CONFIDENCE", party, [], f"{place}为黑白扫描件，无法按颜色识别“{who}”的印章，请人工核对",
                 declared=party.name if party else None, found=None, extra_evidence=[ev],
@@ -277,6 +277,14 @@ def _missing(ctx, req, doc, pages, anchor, party, out: Findings) -> None:
     out.add("SEAL_MISSING", party, [], f"{place}应由“{who}”盖章处未见红色印章",
             declared=party.name if party else None, found=None, extra_evidence=[ev],
             detail={"slot": req.get("slot"), "doc_kind": doc.kind.value}, confidence=None)
+
+
+def _grey_file(ctx: ReviewContext, pages: list[Page]) -> bool:
+    """The place is on a grey-scale scan: every page of its file(s) shows no colour (one page of black
+    print in a colour scan shows none either, but the file's other pages do)."""
+    files = {p.file for p in pages}
+    every = [p for p in ctx.pages.values() if p.file in files] or pages
+    return all(getattr(p, "grey", False) for p in every)
 
 
 def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, party: Party | None,
@@ -401,7 +409,9 @@ def _check_straddle(ctx: ReviewContext, cfg: dict, out: Findings) -> None:
     if st.get("when", "scanned") == "scanned" and not all(p.ocr and not p.text_layer for p in pages):
         return
     slices = [s for p in pages for s in p.seals if s.edge]
-    if slices or any(p.grey for p in pages):   # grey scans: 骑缝章 slices cannot be told by their ink
+    # grey scans: 骑缝章 slices cannot be told by their ink (a colour scan's page of black print alone looks
+    # grey too: the scan is grey when most of its pages are)
+    if slices or 2 * sum(bool(p.grey) for p in pages) >= len(pages):
         return
     lead = next((p for p in ctx.parties if p.role == "lead"), None)
     f, i = refs[0]

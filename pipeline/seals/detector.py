@@ -221,6 +221,8 @@ def detect(rgb: np.ndarray) -> list[Candidate]:
         for level, raw in enumerate(red_masks(img)):
             if cv2.countNonZero(raw) >= min_ink:
                 for c in _detect_mask(raw, red):
+                    if c.edge and level > 0:
+                        continue    # pale red at a page edge is tinted paper (a pink scan's fill), not a 骑缝章
                     c.score *= 1.0 if level == 0 else 0.9
                     found.append(c)
     found = _nms(found)
