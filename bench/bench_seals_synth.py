@@ -132,8 +132,12 @@ def context(pdir: Path, truth: dict, pages: dict):
         kind = DocKind(d["kind"])
         secs = sorted(d.get("sections") or [], key=lambda x: x["page"])
         if not secs:
+            # a page copied from another member's file (DUPLICATE_DOCUMENT): the pipeline ties it to the
+            # member it names (Document.extra content_party), as here
+            extra = {"content_party": key_of[d["last_page_copy_of"]]} if d.get("last_page_copy_of") in key_of else {}
             docs.append(Document(kind=kind, pages=[(d["file"], i) for i in range(d["pages"][0], d["pages"][1] + 1)],
-                                 party_uscc=d.get("party_uscc"), party_key=d.get("party_key") or key_of.get(d.get("party_uscc"))))
+                                 party_uscc=d.get("party_uscc"), party_key=d.get("party_key") or key_of.get(d.get("party_uscc")),
+                                 extra=extra))
         for k, sec in enumerate(secs):
             end = secs[k + 1]["page"] - 1 if k + 1 < len(secs) else d["pages"][1]
             docs.append(Document(kind=kind, section=sec["name"], pages=[(d["file"], i) for i in range(sec["page"], end + 1)],
