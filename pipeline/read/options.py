@@ -25,6 +25,6 @@ class ReadOptions(BaseModel):
     fix_skew: bool = True               # deskew up to ±3°
     suppress_red: bool = True           # whiten seal ink before OCR
     tables: bool = True                 # ruled tables on OCR'd pages (opencv-grid)
-    second_look: bool = True            # re-read doubtful lines from a finer rendering (scans finer than dpi)
+    second_look: bool = True            # re-read doubtful lines (finer rendering, red channel under seals)
     seals: bool = True                  # call pipeline.seals.find_seals when available
     max_pages: int | None = None        # read only the first N pages (benchmarks)

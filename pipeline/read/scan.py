@@ -9,7 +9,7 @@ import numpy as np
 
 from models.provenance import Cell, Page, Table, TextLine
 from pipeline.ocr.base import OcrBox
-from pipeline.prep import Prepared, deskew, detect_rotation, prepare, rotate, suppress_red
+from pipeline.prep import Prepared, deskew, detect_rotation, is_sparse, prepare, rotate, suppress_red
 from pipeline.read.cache import STATS, OcrCache, image_sha256
 from pipeline.read.options import ReadOptions
 from pipeline.read.second_look import second_look
@@ -37,9 +37,10 @@ def simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
-# Orientation comes from recognition probes (pipeline.prep.detect_rotation); a page that still reads
-# this badly is also read turned 180° as a last resort (costs a second OCR, so only for very poor reads).
-FLIP_BELOW = 0.6
+# 0/90 from line statistics (probes on sparse pages, pipeline.prep.detect_rotation); 0 vs 180 from the
+# OCR scores themselves: an upright page reads with high confidence, so a poorly read page is tried
+# turned around.
+FLIP_BELOW = 0.85
 
 
 def read_quality(boxes: list[OcrBox]) -> float:
@@ -71,11 +72,10 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
     """Run prep + OCR + tables on a page image; everything in pixels of the upright frame.
     `hires` renders the same page `factor` times finer, for a second look at doubtful lines."""
     t0 = time.perf_counter()
-    # 0/90/180/270 from a few text-line probes read each way (cheap: upright probes that read well end it)
     prep = prepare(rgb, engine, fix_rotation=options.fix_rotation, fix_skew=options.fix_skew,
                    red=options.suppress_red, rotation=rotation)
     boxes, mins = _recognize(engine, prep.ocr_image)
-    if options.fix_rotation and read_quality(boxes) < FLIP_BELOW:
+    if options.fix_rotation and read_quality(boxes) < FLIP_BELOW and not is_sparse(rgb):   # sparse: probes decided
         turned = rotate(prep.ocr_image, 180)
         boxes2, mins2 = _recognize(engine, turned)
         if read_quality(boxes2) > read_quality(boxes) + 0.05:
@@ -85,8 +85,9 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
     h, w = prep.upright.shape[:2]
     payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h, ORIENT_MARK: True,
                "boxes": [b.model_dump() for b in boxes]}
-    if hires is not None:
-        payload[SECOND_LOOK] = second_look(payload, mins, hires, factor, engine, options.suppress_red)
+    if options.second_look:
+        payload[SECOND_LOOK] = second_look(payload, mins, lambda: prep.upright, hires, factor, engine,
+                                           options.suppress_red)
     payload["tables"] = _tables(prep.ocr_image, payload, options)
     STATS.ocr_calls += 1
     STATS.ocr_seconds += time.perf_counter() - t0
@@ -94,9 +95,10 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
 
 
 CACHE_VERSION = 3
-# Entries written before orientation came from recognition probes lack ORIENT_MARK; such an entry is
-# kept (and marked) when the probes turn the page the same way, else the page is read again.
-ORIENT_MARK = "orient_probes"
+# Entries written before sparse pages were turned by recognition probes lack ORIENT_MARK; such an entry
+# is kept (and marked) when the page is not sparse and line statistics agree with its axis, or when
+# the probes turn a sparse page the same way; otherwise the page is read again.
+ORIENT_MARK = "orient2"
 # Entries of pages with a finer image that were not given a second look (older entries) get it on a hit.
 SECOND_LOOK = "second_look"
 
@@ -115,7 +117,7 @@ def _cached(rgb: np.ndarray, sha: str, engine, options: ReadOptions, cache: OcrC
     if payload is None or payload.get(ORIENT_MARK) or not options.fix_rotation:
         return payload, None
     rot = detect_rotation(rgb, engine)
-    if payload["rotation"] % 360 != rot:
+    if (payload["rotation"] % 360 != rot) if is_sparse(rgb) else (payload["rotation"] % 180 != rot % 180):
         return None, rot
     payload[ORIENT_MARK] = True
     cache.put(sha, cache_key(engine, options), payload)
@@ -129,12 +131,14 @@ def is_grey(rgb: np.ndarray) -> bool:
 
 
 def _late_second_look(rgb: np.ndarray, payload: dict, engine, options: ReadOptions,
-                      hires: Callable[[], np.ndarray], factor: float) -> None:
+                      hires: Callable[[], np.ndarray] | None, factor: float) -> None:
     """Second look for a cached entry made without one (no weakest-character scores: mean score decides)."""
-    n = second_look(payload, [None] * len(payload["boxes"]), hires, factor, engine, options.suppress_red)
+    up: list[np.ndarray] = []
+    upright = lambda: up[0] if up else up.append(deskew(rotate(rgb, payload["rotation"]), payload["skew"])) or up[0]  # noqa: E731
+    n = second_look(payload, [None] * len(payload["boxes"]), upright, hires, factor, engine, options.suppress_red)
     payload[SECOND_LOOK] = n
     if n and options.tables:
-        img = deskew(rotate(rgb, payload["rotation"]), payload["skew"])
+        img = upright()
         payload["tables"] = _tables(suppress_red(img) if options.suppress_red else img, payload, options)
 
 
@@ -149,7 +153,7 @@ def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, optio
     upright = None
     if payload is not None:
         STATS.cache_hits += 1
-        if hires is not None and SECOND_LOOK not in payload:
+        if options.second_look and SECOND_LOOK not in payload:
             _late_second_look(rgb, payload, engine, options, hires, factor)
             if cache:
                 cache.put(sha, cache_key(engine, options), payload)
