@@ -137,3 +137,22 @@ def test_a_table2_product_table_running_over_continues_the_table2():
     docs = split_pages([a, tail, other])
     assert [(d.kind, d.section, len(d.pages)) for d in docs] == [
         (DocKind.application_form, "table2", 2), (DocKind.other, None, 1)]
+
+
+def test_a_partys_files_spread_over_kept_as_subfolders_are_one_bundle():
+    """企业材料/<名称>/盖章件|扫描|资料: a commitment letter whose committer name lies under its seal (OCR reads
+    no name) is tied by the bundle its sub-folder belongs to."""
+    from models.provenance import Field
+    from pipeline.classify.parties import build_parties, bundle_folder, tie_documents
+    assert bundle_folder("企业材料/恩平市力泰电机有限公司/盖章件") == "企业材料/恩平市力泰电机有限公司"
+    assert bundle_folder("服务商/顺安") == "服务商/顺安" and bundle_folder("盖章件") == "盖章件"
+    t2 = _doc(DocKind.application_form, "form.pdf", name="恩平市力泰电机有限公司", uscc="91440785960158251G")
+    t2.section = "table2"
+    root = "企业材料/恩平市力泰电机有限公司"
+    lic = _doc(DocKind.business_license, f"{root}/扫描/lic.pdf", name="恩平市力泰电机有限公司", uscc="91440785960158251G")
+    audit = _doc(DocKind.audit_report, f"{root}/资料/audit.pdf", entity="恩平市力泰电机有限公司")
+    letter = _doc(DocKind.commitment_letter, f"{root}/盖章件/letter.png")
+    docs = [t2, lic, audit, letter]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    assert letter.party_key == lic.party_key == parties[0].key

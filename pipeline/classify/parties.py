@@ -89,13 +89,26 @@ def _content_party(doc: Document, parties: list[Party]) -> Party | None:
     return None
 
 
+# Folder leaves that say how a file was kept, not whose it is: a party's files spread over
+# 企业材料/<名称>/盖章件, …/扫描, …/资料 form one bundle.
+GENERIC_LEAVES = ("盖章件", "盖章版", "盖章", "扫描件", "扫描", "资料", "材料", "附件", "原件", "复印件", "证照", "财务")
+
+
+def bundle_folder(folder: str) -> str:
+    """The folder that stands for a party's bundle: generic leaves (盖章件, 扫描, 资料 …) stripped."""
+    parts = [p for p in folder.split("/") if p]
+    while len(parts) > 1 and parts[-1] in GENERIC_LEAVES:
+        parts.pop()
+    return "/".join(parts)
+
+
 def _context(docs: list[Document], content: dict[int, Party | None]) -> dict[int, Party | None]:
     """Whose bundle a document sits in: its folder's party (separate files), or its neighbours' (one-file scan)."""
     ctx: dict[int, Party | None] = {}
     by_folder: dict[str, Counter] = {}
     for i, d in enumerate(docs):
         if content.get(i) is not None:
-            by_folder.setdefault(d.extra.get("folder", ""), Counter())[content[i].key] += 1
+            by_folder.setdefault(bundle_folder(d.extra.get("folder", "")), Counter())[content[i].key] += 1
     keyed = {p.key: p for p in content.values() if p is not None}
     for i, d in enumerate(docs):
         if d.kind not in PARTY_KINDS:
@@ -104,7 +117,7 @@ def _context(docs: list[Document], content: dict[int, Party | None]) -> dict[int
         if len(same_file) > 1:  # one-file scan: bundles run licence → audit → statements → commitment
             ctx[i] = _bundle_party(docs, same_file, same_file.index(i), content)
             continue
-        counts = by_folder.get(d.extra.get("folder", ""), Counter())
+        counts = by_folder.get(bundle_folder(d.extra.get("folder", "")), Counter())
         if counts and d.extra.get("folder"):
             key, n = counts.most_common(1)[0]
             if n / sum(counts.values()) >= 0.6 and len(counts) <= 2:
