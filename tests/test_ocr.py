@@ -81,3 +81,17 @@ def test_sparse_page_orientation_from_recognition_probes(turn):
     from pathlib import Path
     img = np.asarray(Image.open(Path(__file__).parent / "data/upside_down_table_tail.jpg").convert("RGB"))
     assert (detect_rotation(rotate(img, turn), get_engine()) + turn) % 360 == 180
+
+
+@pytest.mark.slow
+def test_dense_text_page_on_its_side_is_turned_by_probes():
+    """A generated audit-report text page scanned on its side: Chinese characters stand in columns as
+    much as in rows, so line statistics said 'upright' (then 180°) and the party's name was read in
+    pieces, splitting the report. The probes read it as turned 90°."""
+    from PIL import Image
+    from pathlib import Path
+    from pipeline.prep import coarse_orientation, detect_rotation
+    img = np.asarray(Image.open(Path(__file__).parent / "data/audit_text_on_its_side.jpg").convert("RGB"))
+    assert coarse_orientation(img) == 0                       # what misled the old decision
+    assert detect_rotation(img, get_engine()) == 90
+    assert detect_rotation(rotate(img, 90), get_engine()) == 0

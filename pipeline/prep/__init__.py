@@ -144,34 +144,38 @@ def line_evidence(rgb: np.ndarray) -> tuple[float, float]:
     return _line_score(b), _line_score(np.ascontiguousarray(b.T))
 
 
-SPARSE_BELOW = 1000.0     # line evidence (px) under which line statistics cannot be trusted
+SPARSE_BELOW = 1000.0     # line evidence (px) under which a page counts as sparse
+
+
+def _cjk(text: str) -> int:
+    return sum(1 for ch in text if ord(ch) >= 0x2E80)
 
 
 def probe_rotation(rgb: np.ndarray, ocr) -> int:
-    """0/90/180/270 from text-line probes read each way (the upright ones first: when they read long and
-    sure the page is upright)."""
+    """0/90/180/270 from text-line probes read each way. The upright probes are read first: when they
+    read many Chinese characters surely, the page is upright; otherwise six probes per direction are read
+    and the best-reading turn wins (0 kept unless another reads clearly better)."""
     probes = orientation_probes(rgb)
     if probes[0]:
         res0 = ocr.recognize_lines(probes[0])
-        n = sum(sum(1.0 if ord(ch) >= 0x2E80 else 0.25 for ch in t.strip()) for t, _ in res0)
-        if n >= 6 and _probe_score(res0) >= 0.93 * n:
+        n = sum(_cjk(t) for t, s in res0 if s >= 0.5)
+        if n >= 15 and sum(s * len(t) for t, s in res0) >= 0.93 * sum(len(t) for t, _ in res0):
             return 0
-    probes = orientation_probes(rgb, n=6)      # not clearly upright: more probes, every way
+    probes = orientation_probes(rgb, n=6)
     score = {r: _probe_score(ocr.recognize_lines(probes[r])) if probes[r] else 0.0 for r in (0, 90, 180, 270)}
     best = max(score, key=lambda r: score[r])
     return best if score[best] > 1.25 * score[0] + 2 else 0
 
 
 def detect_rotation(rgb: np.ndarray, ocr=None) -> int:
-    """Clockwise degrees that make the page upright, as far as can be told before OCR.
+    """Clockwise degrees (0/90/180/270) that make the page upright.
 
-    A page with enough text lines: line statistics give 0 or 90 (0 vs 180 is left to the OCR scores, see
-    pipeline.read.scan). A sparse page (a table's last row and a page number, half a seal on the edge):
-    line statistics mislead, so text-line probes are read each way (needs `ocr`) and give 0/90/180/270."""
-    hs, vs = line_evidence(rgb)
-    if ocr is not None and hs + vs < SPARSE_BELOW:
+    With a recogniser: text-line probes read each way (line statistics alone mislead: dense Chinese text
+    lies in columns as much as in rows, and a sparse page has too few lines). Without one: line
+    statistics (0/90 only)."""
+    if ocr is not None:
         return probe_rotation(rgb, ocr)
-    return 90 if vs > 1.6 * hs and vs > 200 else 0
+    return coarse_orientation(rgb)
 
 
 def is_sparse(rgb: np.ndarray) -> bool:

@@ -37,10 +37,9 @@ def simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
-# 0/90 from line statistics (probes on sparse pages, pipeline.prep.detect_rotation); 0 vs 180 from the
-# OCR scores themselves: an upright page reads with high confidence, so a poorly read page is tried
-# turned around.
-FLIP_BELOW = 0.85
+# Orientation from recognition probes (pipeline.prep.detect_rotation); a page that still reads this badly
+# is also read turned 180° as a last resort (a second OCR, so only for very poor reads).
+FLIP_BELOW = 0.6
 
 
 def read_quality(boxes: list[OcrBox]) -> float:
@@ -75,7 +74,7 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
     prep = prepare(rgb, engine, fix_rotation=options.fix_rotation, fix_skew=options.fix_skew,
                    red=options.suppress_red, rotation=rotation)
     boxes, mins = _recognize(engine, prep.ocr_image)
-    if options.fix_rotation and read_quality(boxes) < FLIP_BELOW and not is_sparse(rgb):   # sparse: probes decided
+    if options.fix_rotation and read_quality(boxes) < FLIP_BELOW and not is_sparse(rgb):
         turned = rotate(prep.ocr_image, 180)
         boxes2, mins2 = _recognize(engine, turned)
         if read_quality(boxes2) > read_quality(boxes) + 0.05:
@@ -95,10 +94,9 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
 
 
 CACHE_VERSION = 3
-# Entries written before sparse pages were turned by recognition probes lack ORIENT_MARK; such an entry
-# is kept (and marked) when the page is not sparse and line statistics agree with its axis, or when
-# the probes turn a sparse page the same way; otherwise the page is read again.
-ORIENT_MARK = "orient2"
+# Entries written before pages were turned by recognition probes lack ORIENT_MARK; such an entry is kept
+# (and marked) when the probes turn the page the same way, otherwise the page is read again.
+ORIENT_MARK = "orient3"
 # Entries of pages with a finer image that were not given a second look (older entries) get it on a hit.
 SECOND_LOOK = "second_look"
 
@@ -117,7 +115,7 @@ def _cached(rgb: np.ndarray, sha: str, engine, options: ReadOptions, cache: OcrC
     if payload is None or payload.get(ORIENT_MARK) or not options.fix_rotation:
         return payload, None
     rot = detect_rotation(rgb, engine)
-    if (payload["rotation"] % 360 != rot) if is_sparse(rgb) else (payload["rotation"] % 180 != rot % 180):
+    if payload["rotation"] % 360 != rot:
         return None, rot
     payload[ORIENT_MARK] = True
     cache.put(sha, cache_key(engine, options), payload)
