@@ -147,3 +147,16 @@ def test_straddle_claimed_on_a_colour_scan_with_one_grey_looking_page():
     for p in pages.values():
         p.grey = True
     assert "STRADDLE_SEAL_MISSING" not in [f.code for f in check_seals(ctx)]
+
+
+def test_misread_registration_office_is_set_to_the_office_the_ink_fits():
+    from pipeline.seals.verdict import best_office, office_names
+    offices = office_names([OWN], [], ["江门市", "恩平市", "开平市", "江门市新会区"])
+    assert "江门市市场监督管理局" in offices
+    read = "江门市市场监督管理局".replace("督", "备")
+    fr = frames_of(read, {4: [("场", math.log(0.6)), ("新", math.log(0.3)), ("", math.log(0.1))]})
+    assert best_office(fr, offices) == "江门市市场监督管理局"
+    # a surely different place is never snapped to another place's office
+    assert best_office(frames_of("开平市市场监督管理局".replace("开", "升")), ["恩平市市场监督管理局"]) is None
+    # the firm named on the audit page
+    assert "广东中天粤会计师事务所（特殊普通合伙）" in office_names([], ["广东中天粤会计师事务所（特殊普通合伙）"])

@@ -13,10 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from models.packet import Party, ReviewContext
-from models.provenance import DocKind, Document, Page, Seal
+from models.provenance import DocKind, Document, Page, Seal, SealKind
 from models.report import EvidenceOut, FindingOut
 from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similarity
-from pipeline.seals.verdict import judge
+from pipeline.seals.verdict import best_office, judge, office_names
 
 DEFAULTS = {
     "required": [
@@ -194,11 +194,30 @@ def check_seals(ctx: ReviewContext) -> list[FindingOut]:
     out = Findings(ctx)
     if not any(p.seals for p in ctx.pages.values()):
         return []      # seal detection did not run (or found nothing anywhere): no claim either way
+    _resolve_offices(ctx, list(cfg.get("office_places") or []))
     for req in cfg["required"]:
         for doc in _docs(ctx, req):
             _check_place(ctx, cfg, req, doc, out)
     _check_straddle(ctx, cfg, out)
     return out.items
+
+
+def _resolve_offices(ctx: ReviewContext, places: list[str]) -> None:
+    """Registration-office and auditor seals are nobody's place, but report.json lists their text: a reading
+    is set to the office name the ink fits (the parties' regulators, the firms named on the page)."""
+    names = [p.name for p in ctx.parties]
+    for pg in ctx.pages.values():
+        for s in pg.seals:
+            if not s.ring_ctc or not s.text or s.edge:
+                continue
+            t = _norm(s.text)
+            if not (s.kind.value == "authority" or "会计" in t or "事务所" in t):
+                continue
+            hit = best_office(s.ring_ctc, office_names(names, [ln.text for ln in pg.lines], places))
+            if hit:
+                s.text = hit
+                if hit.endswith("市场监督管理局"):
+                    s.kind = SealKind.authority
 
 
 def _check_place(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, out: Findings) -> None:

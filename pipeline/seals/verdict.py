@@ -94,3 +94,39 @@ def judge(frames, own: str, names: list[str]) -> Verdict:
     if len(sure_own) == 1 and total_own == 1 and a <= sure_own[0][0] < b:
         return Verdict("changed", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
     return Verdict("unsure", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
+
+
+FIRM_RE = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?会计师事务所(?:（特殊普通合伙）|\(特殊普通合伙\)|有限责任公司|有限公司)?")
+
+
+def office_names(party_names: list[str], lines: list[str], places: list[str] = ()) -> list[str]:
+    """Names an authority's or auditor's seal may carry: the market regulator of each given place and of
+    each party's place (city, and city + district), and the accounting firms named in the page's text."""
+    out = {_n(p) + "市场监督管理局" for p in places}
+    for n in party_names:
+        m = PLACE_RE.match(_n(n))
+        if m and m.group(2):
+            out.add((m.group(1) or "") + m.group(2) + "市场监督管理局")
+            if m.group(3):
+                out.add((m.group(1) or "") + m.group(2) + m.group(3) + "市场监督管理局")
+                out.add(m.group(3) + "市场监督管理局")
+    for ln in lines:
+        out.update(_n(f) for f in FIRM_RE.findall(_n(ln)))
+    return sorted(out)
+
+
+def best_office(frames, names: list[str], margin: float = 3.0) -> str | None:
+    """The one office name the ink fits (no sure difference, clearly the best), else None."""
+    if not frames or not names:
+        return None
+    frames = frames + frames
+    scored = sorted(((name_logp(frames, n), n) for n in names), reverse=True)
+    best = scored[0]
+    if len(scored) > 1 and best[0] < scored[1][0] + margin:
+        return None
+    sure, total = sure_changes(frames, best[1])
+    m = PLACE_RE.match(best[1])
+    place_end = m.end() if m else 0
+    # a sure difference is let pass in the office words (监督 misread), never in the place (恩平 → 开平)
+    ok = len(sure) <= 1 and all(i >= place_end for i, _, _ in sure) and total <= len(best[1]) // 2
+    return best[1] if ok else None
