@@ -429,3 +429,20 @@ def test_one_char_name_mismatch_backed_by_typed_documents_is_found():
     _ocr_licence_name(ctx, name)
     setf(_t2(ctx), "name", name[:-6] + "三" + name[-5:])
     assert "NAME_MISMATCH" in codes(_ours(run_checks(ctx)))
+
+
+def test_documents_naming_the_registered_name_count_for_a_party_declaring_another():
+    """表二 declares another name than the licence (NAME_MISMATCH); the audit report, statements and letter
+    name the registered (licence) name and are tied to no party: they are the party's, not DOC_MISSING."""
+    ctx = clean_context()
+    party = ctx.party("E03")
+    declared = "江门市第3号精密机械股份有限公司"
+    setf(_t2(ctx), "name", declared)
+    party.name = declared
+    for kind in ("audit_report", "financial_statements", "commitment_letter"):
+        d = doc(ctx, kind, "E03")
+        d.party_key = d.party_uscc = d.party_name = None
+        d.extra["content_party"] = None
+        party.documents = [i for i in party.documents if ctx.documents[i] is not d]
+    found = codes(_ours(run_checks(ctx)))
+    assert "DOC_MISSING" not in found and "NAME_MISMATCH" in found

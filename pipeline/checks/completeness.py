@@ -7,7 +7,7 @@ from models.packet import Party, ReviewContext
 from models.provenance import DocKind, Document
 from models.report import EvidenceOut, FindingOut
 from pipeline.checks.base import (KIND_CN, Findings, is_blank, norm_name, party_anchor, party_docs, rules_of,
-                                  table1_row, twin_parties)
+                                  subject_of, table1_row, twin_parties)
 
 # Documents of the whole packet (the lead submits them; they carry no party of their own).
 PACKET_KINDS = {DocKind.application_form, DocKind.survey_report, DocKind.implementation_plan}
@@ -33,6 +33,15 @@ def _has(ctx: ReviewContext, party: Party, kind: DocKind, section: str | None) -
             if (n is not None and n.value and norm_name(n.value) == norm_name(party.name)) or \
                     (party.uscc and d.party_uscc == party.uscc) or \
                     (d.party_name and norm_name(d.party_name) == norm_name(party.name)):
+                return True
+    # an untied document naming the party's registered name (its own licence's 名称), when the 表二 declares
+    # another name (NAME_MISMATCH): the audit report / statements / letter carry the registered name
+    lic_names = {norm_name(d.value("name")) for d in party_docs(ctx, party, DocKind.business_license)
+                 if isinstance(d.value("name"), str) and d.value("name")} - {norm_name(party.name)}
+    if lic_names:
+        for d in ctx.docs_of_kind(kind, section):
+            s = subject_of(d)
+            if d.party_key is None and d.party_uscc is None and s and norm_name(s) in lic_names:
                 return True
     return False
 
