@@ -54,8 +54,8 @@ def _seals_of(party: Party, ctx: ReviewContext) -> list[SealOut]:
         named = ref[0] == "named"
         page = ctx.page(*ref[1:]) if named else ctx.page(*ref)
         for s in page.seals if page else []:
-            if s.is_copy_stamp or s.edge or s.shape == "blob":
-                continue
+            if s.is_copy_stamp or s.edge or s.shape == "blob" or (s.shape == "rect" and not s.text):
+                continue            # copy stamps, 骑缝 slices, unresolved red marks, unreadable rectangular stamps
             if named and not (s.text and similar(norm_name(s.text), party.name, 0.9)):
                 continue
             key = (s.file, s.page, tuple(round(v) for v in s.bbox))
