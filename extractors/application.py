@@ -129,6 +129,17 @@ def _text_height(page: Page) -> float:
     return hs[len(hs) // 2] if hs else 0.0
 
 
+def _unread_row(rows: list[dict[str, Field]], role: str, sure: str, raw: str) -> int | None:
+    """The 序号 of an OCR'd row whose name could not be read (under seal ink, blurred): the block's next number,
+    with ink beside it (a pre-numbered blank row is no row)."""
+    m = re.match(r"^(\d{1,2})(?!\d)", sure)
+    prev = [r["seq"].value for r in rows if r["role"].value == role]
+    if not m or int(m.group(1)) != (prev[-1] + 1 if prev else 1):
+        return None
+    rest = re.sub(r"^(?:参与单位|工业企业|服务商)+", "", raw)[len(m.group(1)):]
+    return int(m.group(1)) if len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2 else None
+
+
 def _party_rows(pages: list[Page]) -> list[dict[str, Field]]:
     rows, role = [], None
     for page in pages:
@@ -150,8 +161,10 @@ def _party_rows(pages: list[Page]) -> list[dict[str, Field]]:
             t = re.sub(r"^(?:参与单位|工业企业|服务商)+", "", t)
             m = re.match(r"^(\d{1,2})([\u4e00-\u9fffA-Za-z（）()·]{4,60})$", t)
             if not m:
-                if rows and re.fullmatch(r"[\u4e00-\u9fff（）()]{1,6}", t) and not re.search(r"页|表", t):
-                    pass
+                seq = _unread_row(rows, role, t, squash(h.text)) if page.ocr else None
+                if seq is not None:   # counted, so the list is known to be incomplete; its name is unknown
+                    rows.append({"role": make_field("role", role, h), "seq": make_field("seq", seq, h),
+                                 "name": make_field("name", None, h)})
                 continue
             name = m.group(2).replace("(", "（").replace(")", "）")
             complete = re.search(_NAME_END + "$", name) is not None

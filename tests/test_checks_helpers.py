@@ -243,6 +243,20 @@ def test_table1_row_lost_by_ocr_claims_no_party_list_mismatch():
     assert "CONSORTIUM_TOO_SMALL" not in codes(run_checks(ctx))
 
 
+def test_table1_rows_under_seals_claim_no_party_list_mismatch():
+    """An OCR'd 表一 whose last two enterprise rows lie under the providers' seals: one name cut off at the seal
+    ('…洁具有'), the last row's 序号 read but not its name. Neither is a party-list discrepancy."""
+    ctx = clean_context()
+    t1 = doc(ctx, "application_form", None, "table1")
+    t1.ocr = True
+    ents = [r for r in t1.rows if r["role"].value == "enterprise"]
+    cut = ents[-2]["name"]
+    ents[-2]["name"] = cut.model_copy(update={"value": cut.value[:-3], "confidence": 0.5})
+    ents[-1]["name"] = ents[-1]["name"].model_copy(update={"value": None, "confidence": 0.0})
+    assert "PARTY_LIST_MISMATCH" not in codes(run_checks(ctx))
+    assert "CONSORTIUM_TOO_SMALL" not in codes(run_checks(ctx))
+
+
 def test_unreadable_file_in_a_party_folder_is_not_also_missing():
     from models.packet import FileProblem
     ctx = clean_context()

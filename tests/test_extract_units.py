@@ -231,3 +231,20 @@ def test_tax_report_balance_sheet_totals_are_read():
     assert d.value("total_liabilities_and_equity") == 22754570.19
     p1_only = extract(Document(kind=DocKind.tax_report, pages=[("x.pdf", 1)]), pages[:1])
     assert p1_only.value("total_assets") is None
+
+
+def test_table1_row_whose_name_is_under_seal_ink_is_counted_without_a_name():
+    """The last 表一 row under two provider seals: OCR reads its 序号 and only scraps of ring text. The row is kept
+    with no name, so the list is known to be incomplete (it made a false 'not in 表一' PARTY_LIST_MISMATCH); a
+    pre-numbered blank row is no row."""
+    from extractors.application import _party_rows
+    boxes = [("参与单位", 60, 100, 110, 111), ("序号", 120, 100, 150, 111), ("工业企业名称", 260, 100, 340, 111)]
+    for i, n in enumerate(["江门市康德服装有限公司", "江门市宇广纺织有限公司"], 1):
+        y = 100 + 25 * i
+        boxes += [(str(i), 130, y, 136, y + 11), (n, 260, y, 400, y + 11)]
+    boxes += [("3", 130, 175, 136, 186), ("江门市江海", 260, 175, 300, 186, 0.41), ("区富通", 305, 175, 330, 186, 0.3)]
+    boxes += [("4", 130, 200, 136, 211)]
+    rows = _party_rows([page(boxes)])
+    assert [(r["seq"].value, r["name"].value) for r in rows] == [
+        (1, "江门市康德服装有限公司"), (2, "江门市宇广纺织有限公司"), (3, None)]
+    assert rows[-1]["name"].evidence is not None

@@ -138,7 +138,8 @@ def _listed(name: str, listed: list[str], fuzzy: bool = True) -> bool:
         return False
     if not listed:
         return False
-    pre = [x for x in listed if len(x) >= 5 and n.startswith(x)]   # a 表一 cell cut off by OCR
+    # a 表一 cell cut off by OCR (under a seal): the cut entry, or the cut name looked up, begins the other
+    pre = [x for x in listed if (len(x) >= 5 and n.startswith(x)) or (len(n) >= 6 and x.startswith(n))]
     if len(pre) == 1:
         return True
     dist = sorted(edit_distance(x, n) for x in listed)
