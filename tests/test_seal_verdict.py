@@ -66,6 +66,8 @@ def test_reading_started_inside_the_name_is_turned():
 def test_misread_registration_office_is_authority():
     assert kind_of("", "江门市市新监备理局") == "authority"
     assert kind_of("", OWN) == "company"
+    # a company seal misread into a 局 ending still shows its 有限公司: not an office (a false SEAL_MISSING on 表二)
+    assert kind_of("", "江门1车装兴类门有服公局") == "company"
 
 
 def _ctx(seal: Seal, digital: bool = False) -> ReviewContext:

@@ -16,6 +16,7 @@ from models.packet import Party, ReviewContext
 from models.provenance import DocKind, Document, Page, Seal, SealKind
 from models.report import EvidenceOut, FindingOut
 from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similarity
+from pipeline.seals.reading import office_reading
 from pipeline.seals.verdict import best_office, judge, office_names
 
 DEFAULTS = {
@@ -39,7 +40,6 @@ KIND_CN_SEAL = {"company": "公章", "finance": "财务专用章", "contract": "
 # readings of seals that are not a party's: auditors, tax and registration offices (a misread
 # 市场监督管理局 still ends in 局 or keeps 市监 / 监督: no company name does)
 NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|税务局|监督管理|管理局|工商行政|行政管理|发票监制)")
-NOT_PARTY_WEAK_RE = re.compile(r"(市监|监督|局$)")    # believed only of a reading without 公司 (…公司广东器局)
 PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
 SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
 
@@ -138,8 +138,7 @@ def _candidates(pages: list[Page], parties: list[Party]) -> list[Seal]:
         for s in pg.seals:
             if s.edge or s.is_copy_stamp or s.kind.value == "authority":
                 continue
-            if s.text and (NOT_PARTY_RE.search(_norm(s.text)) or
-                           (NOT_PARTY_WEAK_RE.search(_norm(s.text)) and "公司" not in s.text)):
+            if s.text and (NOT_PARTY_RE.search(_norm(s.text)) or office_reading(_norm(s.text))):
                 continue
             if s.shape == "rect" and not (s.text and max((name_score(s.text, p.name) for p in parties), default=0) >= 0.8):
                 continue       # a red printed box is not a seal; a rectangular company seal names a party

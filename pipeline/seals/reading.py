@@ -208,9 +208,17 @@ def strip_code(t: str) -> str:
     return core
 
 
+def office_reading(ring_text: str | None) -> bool:
+    """A registration or tax office's seal as read: its words, or a misread one that still ends in 局 or keeps
+    市监 / 监督 with no trace of a company name (公, 司, 有限: '…兴类门有服公局' is a misread …阀门有限公司)."""
+    t = ring_text or ""
+    return bool(AUTHORITY_RE.search(t)) or (re.search(r"(市监|监督|局$)", t) is not None
+                                            and re.search(r"[公司]|有限", t) is None)
+
+
 def kind_of(kind_text: str, ring_text: str) -> str:
     """company | finance | contract | invoice | authority from what was read."""
-    if AUTHORITY_RE.search(ring_text or "") or ((ring_text or "").endswith("局") and "公司" not in ring_text):
+    if office_reading(ring_text):
         return "authority"     # no company name ends in 局; a misread 市场监督管理局 still does
     t = clean_text(kind_text)
     for kind, words in KIND_WORDS.items():
