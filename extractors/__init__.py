@@ -15,7 +15,7 @@ from extractors.license import extract_license
 from extractors.nlp import build_nlp
 from extractors.texts import extract_commitment, extract_plan, extract_survey
 from models.provenance import DocKind, Document, Page
-from pipeline.normalize import find_usccs, norm_name, squash
+from pipeline.normalize import SMALL_UNIT_ENDINGS, find_usccs, norm_name, squash
 from pipeline.normalize.uscc import REGNO_RE
 
 __all__ = ["extract", "identify", "build_nlp"]
@@ -55,8 +55,8 @@ def extract(doc: Document, pages: list[Page]) -> Document:
         return doc
 
 
-COMPANY = re.compile(r"[\u4e00-\u9fa5（）()·]{2,40}?(?:股份有限公司|有限责任公司|有限公司|分公司|合伙企业|集团公司|商行|经营部|"
-                     r"门市部|工作室|合作社)(?:[\u4e00-\u9fa5]{2,8}分公司)?")
+COMPANY = re.compile(r"[\u4e00-\u9fa5（）()·]{2,40}?(?:股份有限公司|有限责任公司|有限公司|分公司|合伙企业|集团公司|"
+                     rf"{SMALL_UNIT_ENDINGS}|合作社)(?:[\u4e00-\u9fa5]{{2,8}}分公司)?")
 _SUBJECT = re.compile(r"(?:名称|单位名称|企业名称|编制单位|承诺方[（(]?盖章[)）]?|纳税人名称|被审计单位|牵头单位[（(]?盖章[)）]?|"
                       r"我们审计了|称)[:：]?")
 _NOT_PARTY = ("会计师事务所", "市场监督管理局", "工商行政管理局", "工业和信息化局", "税务师事务所", "人民政府")

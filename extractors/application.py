@@ -7,10 +7,10 @@ from extractors.base import (Hit, find_text, joined_text, lookup, make_field, nf
 from extractors.grid import rows_from_lines, rows_from_table
 from extractors.vocab import CHAINS, NATURES
 from models.provenance import Document, Field, Page, Table, TextLine
-from pipeline.normalize import find_dates, parse_date, repair_total, squash, strict_number
+from pipeline.normalize import SMALL_UNIT_ENDINGS, find_dates, parse_date, repair_total, squash, strict_number
 
 TICK = "☑√✓✔■☒▣▇█"
-_NAME_END = r"(?:公司|分公司|厂|商行|经营部|中心|研究院|合作社|事务所)"
+_NAME_END = rf"(?:公司|分公司|厂|{SMALL_UNIT_ENDINGS}|中心|研究院|合作社|事务所)"
 
 
 def _ticked(pages: list[Page], vocab: tuple[str, ...]) -> Hit | None:

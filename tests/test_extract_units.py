@@ -248,3 +248,15 @@ def test_table1_row_whose_name_is_under_seal_ink_is_counted_without_a_name():
     assert [(r["seq"].value, r["name"].value) for r in rows] == [
         (1, "江门市康德服装有限公司"), (2, "江门市宇广纺织有限公司"), (3, None)]
     assert rows[-1]["name"].evidence is not None
+
+
+@pytest.mark.parametrize("name", ["鹤山市海丰加工部", "江门市蓬江区荣记五金经营部", "台山市广海服务部", "恩平市永兴门市部"])
+def test_sole_trader_names_are_names_everywhere(name):
+    """个体工商户 names (…加工部, …服务部) are names for the 表二 extractor, the party finder and the page cues
+    alike (a 表二 of '鹤山市海丰加工部' lost its name, was tied to nobody, and the party got a false DOC_MISSING)."""
+    from extractors import COMPANY
+    from extractors.application import _company
+    from pipeline.classify.cues import COMPANY as CUE_COMPANY
+    assert _company(name) == name
+    assert COMPANY.search(f"单位名称：{name}").group(0).endswith(name)
+    assert CUE_COMPANY.search(f"单位名称{name}").group(0).endswith(name)

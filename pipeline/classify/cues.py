@@ -6,13 +6,13 @@ import re
 from pydantic import BaseModel
 
 from models.provenance import DocKind, Page
-from pipeline.normalize import norm_name, squash  # noqa: F401  (norm_name re-exported for classify)
+from pipeline.normalize import SMALL_UNIT_ENDINGS, norm_name, squash  # noqa: F401  (norm_name re-exported for classify)
 
 # Organisations that are named on pages but are never a consortium party.
 NOT_PARTIES = ("会计师事务所", "市场监督管理局", "工商行政管理局", "工业和信息化局", "数字江门网络建设有限公司",
                "华为云计算技术有限公司", "税务师事务所", "人民政府")
 COMPANY = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9（）()·]{4,40}?(?:股份有限公司|有限责任公司|有限公司|分公司|合伙企业|集团公司|"
-                     r"(?<![厂])厂|商行|经营部|门市部|工作室)(?:[\u4e00-\u9fa5]{2,8}分公司)?")
+                     rf"(?<![厂])厂|{SMALL_UNIT_ENDINGS})(?:[\u4e00-\u9fa5]{{2,8}}分公司)?")
 USCC = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NP-RT-UW-Y][0-9A-Z]{17}(?![0-9A-Z])")
 PAGE_NO = re.compile(r"第\s*(\d{1,3})\s*页(?:\s*[/，,]?\s*共\s*(\d{1,3})\s*页)?")
 LEADING_NOISE = re.compile(r"^(?:[0-9A-Za-z.、)）]+|我们审计了|审计了|致|本单位|承诺方|编制单位|单位名称|名称|牵头单位|"

@@ -5,6 +5,10 @@ import re
 import unicodedata
 
 
+# how the names of sole traders and small units (个体工商户 …) end; one list for every name pattern
+SMALL_UNIT_ENDINGS = "商行|经营部|加工部|门市部|服务部|销售部|批发部|工作室"
+
+
 def squash(text: str | None) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
