@@ -67,12 +67,25 @@ def batch(src: Path, out: Path, store: Path, cache: Path, *extra: str) -> tuple[
     return dt, ocr_pages(cache) - before, (lines[0] if lines else "")
 
 
+def plain_runs(src: Path, work: Path, n: int) -> None:
+    cache = work / "cache-local"
+    for d in (cache, work / "out1", work / "store1", work / "out2", work / "store2"):
+        shutil.rmtree(d, ignore_errors=True)
+    t1, o1, l1 = batch(src, work / "out1", work / "store1", cache)
+    print(f"first run:          {t1:7.1f} s  OCR calls {o1:4d}  ({t1 / n:.1f} s/packet)  | {l1}")
+    t2, o2, l2 = batch(src, work / "out1", work / "store1", cache)
+    print(f"unchanged re-run:   {t2:7.1f} s  OCR calls {o2:4d}  speed-up {t1 / t2:.1f}x  | {l2}")
+    t3, o3, l3 = batch(src, work / "out2", work / "store2", cache)
+    print(f"new store, warm OCR:{t3:7.1f} s  OCR calls {o3:4d}  speed-up {t1 / t3:.1f}x  | {l3}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--digital", type=int, default=6)
     ap.add_argument("--scanned", type=int, default=2)
     ap.add_argument("--seed", type=int, default=7700)
     ap.add_argument("--dask", default="", help="comma-separated worker counts, e.g. 1,2")
+    ap.add_argument("--dask-only", action="store_true", help="skip runs 1-3")
     ap.add_argument("--keep", default=None, help="work folder to keep (default: a temporary one)")
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-inbox-"))
@@ -83,15 +96,8 @@ def main() -> None:
     n = a.digital + a.scanned
     print(f"{n} packets ({a.digital} digital, {a.scanned} scanned), {pages} pages")
 
-    cache = work / "cache-local"
-    for d in (cache, work / "out1", work / "store1", work / "out2", work / "store2"):
-        shutil.rmtree(d, ignore_errors=True)
-    t1, o1, l1 = batch(src, work / "out1", work / "store1", cache)
-    print(f"first run:          {t1:7.1f} s  OCR calls {o1:4d}  ({t1 / n:.1f} s/packet)  | {l1}")
-    t2, o2, l2 = batch(src, work / "out1", work / "store1", cache)
-    print(f"unchanged re-run:   {t2:7.1f} s  OCR calls {o2:4d}  speed-up {t1 / t2:.1f}x  | {l2}")
-    t3, o3, l3 = batch(src, work / "out2", work / "store2", cache)
-    print(f"new store, warm OCR:{t3:7.1f} s  OCR calls {o3:4d}  speed-up {t1 / t3:.1f}x  | {l3}")
+    if not a.dask_only:
+        plain_runs(src, work, n)
 
     base = None
     for w in [int(x) for x in a.dask.split(",") if x.strip()]:

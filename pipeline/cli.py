@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 EXIT_PASS, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -61,6 +62,34 @@ def share_cores(workers: int) -> None:
         os.environ.setdefault("SHENBAO_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
 
 
+@contextmanager
+def shared_prefect_server():
+    """Without a Prefect server (PREFECT_API_URL), one temporary server for this run and its local Dask workers:
+    each worker process would otherwise start a server of its own."""
+    import os
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    server = SubprocessASGIServer()
+    server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
+    os.environ["PREFECT_API_URL"] = server.api_url        # inherited by the workers
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+        for worker in (APILogWorker, EventsWorker):   # logs and events reach the server before it stops
+            try:
+                worker.drain_all(timeout=15)
+            except Exception:  # noqa: BLE001 - a log lost at shutdown must not fail the batch
+                pass
+        os.environ.pop("PREFECT_API_URL", None)
+        server.stop()
+
+
 def cmd_batch(a: argparse.Namespace) -> int:
     if a.dask_workers:
         return _batch_on_dask(a)
@@ -81,7 +110,8 @@ def _batch_on_dask(a: argparse.Namespace) -> int:
         share_cores(a.dask_workers)
     runner = DaskTaskRunner(address=address) if address else DaskTaskRunner(
         cluster_kwargs={"n_workers": a.dask_workers, "threads_per_worker": 1, "processes": True})
-    res = review_inbox.with_options(task_runner=runner)(a.source, a.out, store=a.store, options=_options(a))
+    with shared_prefect_server():
+        res = review_inbox.with_options(task_runner=runner)(a.source, a.out, store=a.store, options=_options(a))
     print(f"本次审查 {len(res['reviewed'])} 个申报包，出错 {len(res['failed'])} 个；汇总表: {res['xlsx']}")
     return EXIT_INTERNAL if res["failed"] else EXIT_PASS
 
