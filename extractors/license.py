@@ -126,7 +126,18 @@ def _values(page: Page) -> dict[str, tuple[str, list[TextLine]]]:
 def _hit(page: Page, text: str, used: list[TextLine]) -> Hit:
     xs = [l.bbox for l in used]
     bbox = (min(b[0] for b in xs), min(b[1] for b in xs), max(b[2] for b in xs), max(b[3] for b in xs))
-    return Hit(text=text, page=page, bbox=bbox, confidence=min(l.confidence for l in used), engine=used[0].engine)
+    # a lone closing bracket that balances the text is certain from the text itself, whatever OCR scored it
+    sure = [l for l in used if not (_lone_closer(l.text) and _balances(text))] or used
+    return Hit(text=text, page=page, bbox=bbox, confidence=min(l.confidence for l in sure), engine=used[0].engine)
+
+
+def _lone_closer(s: str) -> bool:
+    return nfkc(s).strip() == ")"
+
+
+def _balances(text: str) -> bool:
+    t = nfkc(text)
+    return t.count("(") == t.count(")") > 0
 
 
 def _code_from_lines(page: Page) -> tuple[str | None, str | None, Hit | None, str | None]:

@@ -8,6 +8,7 @@ from models.packet import Party, ReviewContext
 from models.provenance import DocKind, Document, SealKind
 from models.report import (DeclaredOut, DocumentOut, FinancialsOut, FindingOut, LicenseOut, PacketInfo, PartyOut,
                            ProductOut, ReportModel, SealOut, SectionOut, status_of)
+from pipeline.checks.base import own_doc
 from pipeline.classify.cues import norm_name
 from pipeline.classify.split import similar
 
@@ -69,7 +70,8 @@ def _seals_of(party: Party, ctx: ReviewContext) -> list[SealOut]:
 def party_out(party: Party, ctx: ReviewContext) -> PartyOut:
     lic = next(iter(party.docs(ctx, DocKind.business_license)), None)
     t2 = next(iter(party.docs(ctx, DocKind.application_form, "table2")), None)
-    audit = next(iter(party.docs(ctx, DocKind.audit_report) or party.docs(ctx, DocKind.tax_report)), None)
+    audit = (own_doc(ctx, party, DocKind.audit_report) or own_doc(ctx, party, DocKind.tax_report)
+             or next(iter(party.docs(ctx, DocKind.audit_report) or party.docs(ctx, DocKind.tax_report)), None))
     declared = None
     if t2:
         products = [ProductOut(**{k: (f.value if f else None) for k, f in

@@ -265,3 +265,20 @@ def test_unreadable_file_in_a_party_folder_is_not_also_missing():
     from tests.checks_fixtures import remove_doc
     remove_doc(ctx, audit)
     assert codes(run_checks(ctx)) == ["DOC_UNREADABLE"]
+
+
+def test_the_complete_audit_report_is_the_partys_not_a_resent_first_part():
+    """A re-sent copy of an audit report's opinion page (no statements) filed first must not hide the figures."""
+    from pipeline.assemble import party_out
+    ctx = clean_context()
+    party = next(p for p in ctx.parties if p.key == "E03")
+    full = doc(ctx, "audit_report", "E03")
+    part = full.model_copy(deep=True, update={"pages": [("E03/审计报告1(1).pdf", 1)]})
+    part.fields = {k: v for k, v in part.fields.items() if k in ("entity", "opinion", "fiscal_year")}
+    ctx.documents.insert(0, part)
+    for p in ctx.parties:
+        p.documents = [j + 1 for j in p.documents]
+    party.documents.insert(0, 0)
+    setf(doc(ctx, "application_form", "E03", "table2"), "revenue_2024_wan", 1300.0)
+    assert "REVENUE_MISMATCH" in codes(run_checks(ctx))
+    assert party_out(party, ctx).financials.revenue == full.value("revenue") is not None

@@ -67,6 +67,19 @@ def test_licence_abstains_on_doubt():
     assert d.value("name") == "鹤山市昌豪信息技术有限公司"
 
 
+def test_licence_address_wrapped_bracket_is_taken_but_a_cut_address_is_not():
+    addr = [b for b in LICENCE if b[0] != "鹤山市共和镇富民路69号"]
+    wrapped = addr + [("鹤山市共和镇富民路69号（自编2号", 541, 253, 710, 265, 0.985), ("）", 539, 270, 549, 282, 0.645)]
+    d = extract(doc(DocKind.business_license), [page(wrapped)])
+    assert d.value("address") == "鹤山市共和镇富民路69号（自编2号）"
+    assert d.fields["address"].confidence == pytest.approx(0.985)
+    assert d.fields["address"].evidence.bbox[3] == 282          # the bracket's line is in the evidence
+    cut = addr + [("鹤山市共和镇富民路69号之", 541, 253, 700, 265)]  # '一' lost on the next line
+    assert extract(doc(DocKind.business_license), [page(cut)]).value("address") is None
+    unsure = addr + [("鹤山市共和镇富民路69号（自编2号", 541, 253, 710, 265), ("）A", 539, 270, 559, 282, 0.6)]
+    assert extract(doc(DocKind.business_license), [page(unsure)]).value("address") is None
+
+
 def test_blank_licence_gives_nothing():
     boxes = [("名", 77, 304, 93, 325), ("称", 136, 306, 150, 322), ("住", 76, 344, 94, 364), ("所", 134, 346, 152, 364),
              ("法定代表人", 76, 368, 151, 385), ("注册资本", 76, 389, 152, 406), ("登记机关", 238, 602, 316, 619)]

@@ -315,8 +315,14 @@ def own_doc(ctx: ReviewContext, party: Party, kind: DocKind | str, section: str 
                                                                              compact(u) not in codes):
             return False   # plainly another company's document
         return None        # unread: cannot tell
-    ranked = [d for d in own if mine(d) is True] + [d for d in own if mine(d) is None]
+    # within each group the most complete copy first (a re-sent first part beside the whole report)
+    ranked = sorted([d for d in own if mine(d) is True], key=_filled, reverse=True) + \
+        sorted([d for d in own if mine(d) is None], key=_filled, reverse=True)
     return (ranked or [None])[0]
+
+
+def _filled(d: Document) -> int:
+    return sum(1 for f in d.fields.values() if f is not None and f.value not in (None, "", []))
 
 
 def table1(ctx: ReviewContext) -> Document | None:
