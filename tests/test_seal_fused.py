@@ -51,3 +51,20 @@ def test_copy_stamp_alone_is_not_a_round_seal():
     _paste(im, stamp_png(), 200, 400, 85)
     seals = find_seals(np.asarray(im), "lic.png", 1, K, None)
     assert all(s.shape == "rect" for s in seals)
+
+
+@pytest.mark.quick
+def test_unresolved_oval_beside_a_stamp_is_kept_as_a_blob():
+    """An oval fused side by side with a 与原件一致 stamp (about 2.5 times as wide as high) that detection could
+    not resolve is kept as an unread 'blob', so the checks abstain instead of claiming SEAL_MISSING."""
+    import cv2
+    from pipeline.seals import _unresolved_red
+    img = np.full((int(595 * K), int(842 * K), 3), (250, 247, 240), np.uint8)
+    red = (220, 40, 40)
+    cv2.ellipse(img, (int(300 * K), int(398 * K)), (int(56 * K), int(36 * K)), 0, 0, 360, red, 4)
+    cv2.rectangle(img, (int(160 * K), int(402 * K)), (int(246 * K), int(432 * K)), red, 3)
+    cv2.line(img, (int(244 * K), int(410 * K)), (int(258 * K), int(410 * K)), red, 3)   # the stamp touches the ring
+    blobs = _unresolved_red(img, detected=[], file="lic.png", page=1, scale=K)
+    assert len(blobs) == 1 and blobs[0].shape == "blob"
+    x0, y0, x1, y1 = blobs[0].bbox
+    assert x0 < 165 and x1 > 350 and 2.5 < (x1 - x0) / (y1 - y0) < 3.0

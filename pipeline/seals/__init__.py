@@ -51,8 +51,9 @@ def _unresolved_red(rgb: np.ndarray, detected: list, file: str, page: int, scale
     side = 90 * scale   # company seals are ~110 pt across; the licence emblem (~75 pt) stays out
     out = []
     for x, y, w, h, area in stats[1:n]:
-        # an oval company seal is ~113 x 77 pt: fused with a stamp it may stay under `side` one way
-        if max(w, h) >= side and min(w, h) >= 0.66 * side and 0.4 <= w / h <= 2.5 and area >= 0.08 * w * h:
+        # an oval company seal is ~113 x 77 pt: fused with a stamp it may stay under `side` one way, and
+        # side by side with a 与原件一致 stamp (~70 pt) it is up to ~2.6 times as wide as high
+        if max(w, h) >= side and min(w, h) >= 0.66 * side and 1 / 3 <= w / h <= 3.0 and area >= 0.08 * w * h:
             out.append(Seal(file=file, page=page, shape="blob", confidence=0.1, engine=ENGINE,
                             bbox=tuple(round(v / scale, 1) for v in (x, y, x + w, y + h))))
     return out
