@@ -165,3 +165,36 @@ def test_misread_registration_office_is_set_to_the_office_the_ink_fits():
     assert best_office(frames_of("开平市市场监督管理局".replace("开", "升")), ["恩平市市场监督管理局"]) is None
     # the firm named on the audit page
     assert "广东中天粤会计师事务所（特殊普通合伙）" in office_names([], ["广东中天粤会计师事务所（特殊普通合伙）"])
+
+
+def test_a_company_the_packet_never_names_is_a_stranger():
+    # the ink surely reads 康瑞饮料 where 宇信精密五金 belongs; the seal's start is garbled (unsure)
+    read = "五冉江门市蓬江区康瑞饮料有限公司"
+    alts = {i: [(ch, math.log(0.45)), ("", math.log(0.55))] for i, ch in enumerate(read[:2])}
+    v = judge(frames_of(read, alts), OWN, [OWN, OTHER])
+    assert v.kind == "stranger" and "".join(c for _, c in v.changes) == "蓬康瑞饮料"
+
+
+def test_two_surely_misread_characters_of_a_blurred_own_seal_are_no_stranger():
+    read = OWN.replace("宇信", "字倍")                      # look-alikes read surely, nothing else foreign
+    assert judge(frames_of(read), OWN, [OWN, OTHER]).kind != "stranger"
+    # a misread character whose party character is a close second guess is not foreign either
+    alts = {k: [(c, math.log(0.92)), (OWN[k], math.log(0.05)), ("", math.log(0.03))] for k, c in ((3, "字"), (4, "倍"), (5, "糖"))}
+    assert judge(frames_of(OWN, alts), OWN, [OWN, OTHER]).kind != "stranger"
+
+
+def test_stranger_seal_on_a_licence_is_a_name_mismatch_but_not_on_table1():
+    frames = frames_of("江门市蓬江区康瑞饮料有限公司")
+    party = Party(key="E1", role="enterprise", name=OWN, uscc="91440700000000001X")
+    for section, kind, want in ((None, DocKind.business_license, "SEAL_NAME_MISMATCH"),
+                                ("table1", DocKind.application_form, None)):
+        if section == "table1":
+            party = party.model_copy(update={"role": "provider"})
+        seal = Seal(file="a.pdf", page=1, bbox=(300, 400, 414, 514), text="江门市蓬江区康瑞饮料有限公司",
+                    text_confidence=0.97, kind="company", shape="round", ring_ctc=frames)
+        page = Page(file="a.pdf", index=1, width=595, height=842, text_layer=False, ocr=True, seals=[seal])
+        doc = Document(kind=kind, section=section, pages=[("a.pdf", 1)], party_key="E1", party_name=OWN)
+        ctx = ReviewContext(packet=Packet(id="x", source="x"), pages={"a.pdf#1": page}, documents=[doc],
+                            parties=[party.model_copy(update={"documents": [0]})])
+        got = [f for f in check_seals(ctx) if f.code == "SEAL_NAME_MISMATCH"]
+        assert (got[0].code if got else None) == want

@@ -381,6 +381,13 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
                 detail={**detail, "matches": v.name})
         return
+    if v.kind == "stranger" and slot != "table1_provider":   # (on 表一 stacked provider seals mix their names)
+        foreign = "".join(c for _, c in v.changes)
+        out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”不符"
+                f"（“{foreign}”等字确认不属于该单位名称）",
+                declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
+                detail={**detail, "foreign": foreign})
+        return
     pg = ctx.page(seal.file, seal.page)
     clean = pg is not None and pg.text_layer and not pg.ocr
     if v.kind == "changed" and clean:

@@ -10,6 +10,8 @@ and the name's character is not among its top guesses at that place.
       kind: "own"     the ink is the party's name (differences are unsure readings)
             "other"   another name fits the ink clearly better than the party's
             "changed" the party's name with a surely changed character (the 字号 altered)
+            "stranger" a company name the packet does not hold: several surely read characters foreign
+                      to the party's name
             "unsure"  nothing fits well enough to decide
 """
 from __future__ import annotations
@@ -23,6 +25,9 @@ from dataclasses import dataclass, field
 from pipeline.seals.ctc import FLOOR, greedy, name_logp
 
 SURE_P = 0.9                 # a read character counts as a real difference only this sure
+STRANGER_CHARS = 3           # surely read characters foreign to the party's name that make a stranger's seal
+NEAR_LOGP = math.log(0.02)   # a guess this likely nearby may be the party's character misread
+GENERIC = set("省市区县镇州有限责任股份公司集团")
 OTHER_MARGIN = 6.0           # log-likelihood margin for another name to beat the party's
 PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
 SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
@@ -65,6 +70,25 @@ def sure_changes(frames, name: str) -> tuple[list[tuple[int, str, str]], int]:
     return sure, total
 
 
+def foreign_chars(frames, own: str) -> list[str]:
+    """Characters of a company-name reading that the recogniser is sure of and that the party's name
+    nowhere holds, not even among the top guesses nearby (places, company forms and digits aside). A
+    blurred seal of the party's own misreads a glyph or two this surely; the seal of another company, one
+    the packet never names, shows several (康瑞饮料 where 嘉广信息科技 belongs)."""
+    em = greedy(frames)
+    if not re.search(r"公司|有限|集团|厂", "".join(c for c, _ in em)):
+        return []                     # not a whole company name read: nothing to judge by
+    out = []
+    for ch, t in em:
+        if ch in own or ch in GENERIC or not "\u4e00" <= ch <= "\u9fff":
+            continue
+        near = [dict(frames[u]) for u in range(max(0, t - 1), min(len(frames), t + 2))]
+        if math.exp(dict(frames[t]).get(ch, FLOOR)) >= SURE_P and not any(
+                c and c in own and lp >= NEAR_LOGP for f in near for c, lp in f.items()):
+            out.append(ch)
+    return out
+
+
 def core_span(name: str) -> tuple[int, int]:
     """Index range of the name between its place names and its company form (字号 + 行业)."""
     m = PLACE_RE.match(name)
@@ -81,13 +105,19 @@ def judge(frames, own: str, names: list[str]) -> Verdict:
     scored = sorted(((name_logp(frames, n), n) for n in cands), reverse=True)
     best_other = scored[0] if scored else (-math.inf, None)
     sure_own, total_own = sure_changes(frames, own)
+    foreign = foreign_chars(frames[: len(frames) // 2], own)
+    stranger = Verdict("stranger", None, [("", c) for c in foreign], lp_own - best_other[0])
     if best_other[0] >= lp_own + OTHER_MARGIN:
         sure_other, total_other = sure_changes(frames, best_other[1])
         # the other name must itself fit the ink (not merely less badly than the party's, as any short
         # name does against a garbled reading): no sure difference, few differences at all
         if not sure_other and total_other <= max(1, len(best_other[1]) // 5):
             return Verdict("other", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
+        if len(foreign) >= STRANGER_CHARS:
+            return stranger
         return Verdict("unsure", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
+    if len(foreign) >= STRANGER_CHARS:
+        return stranger
     if not sure_own:
         return Verdict("own", own, [], lp_own - best_other[0])
     a, b = core_span(own)
