@@ -198,3 +198,43 @@ def test_stranger_seal_on_a_licence_is_a_name_mismatch_but_not_on_table1():
                             parties=[party.model_copy(update={"documents": [0]})])
         got = [f for f in check_seals(ctx) if f.code == "SEAL_NAME_MISMATCH"]
         assert (got[0].code if got else None) == want
+
+
+def _name_logp_reference(frames, text):
+    """The CTC forward pass with free frames before and after the text, one label at a time (plain Python)."""
+    def lae(a, b):
+        return b if a == -math.inf else a if b == -math.inf else max(a, b) + math.log1p(math.exp(-abs(a - b)))
+    lab = [""] + [x for ch in text for x in (ch, "")]
+    S, neg, floor = len(lab), -math.inf, math.log(1e-7)
+    alpha, g0, g1 = [neg] * S, 0.0, neg
+    for t, f in enumerate(frames):
+        tb, new = dict(f), [neg] * S
+        for s in range(S):
+            a = alpha[s]
+            a = lae(a, alpha[s - 1]) if s >= 1 else a
+            a = lae(a, alpha[s - 2]) if s >= 2 and lab[s] and lab[s] != lab[s - 2] else a
+            a = lae(a, g0) if s <= 1 else a
+            new[s] = a + tb.get(lab[s], floor) if a != neg else neg
+        best = f[0][1] if f else 0.0
+        g1 = lae(g1, lae(alpha[-1], alpha[-2])) + best if t else neg
+        g0 += best
+        alpha = new
+    return lae(g1, lae(alpha[-1], alpha[-2]))
+
+
+def test_name_logps_all_at_once_equal_the_one_label_at_a_time_pass():
+    import random
+
+    from pipeline.seals.ctc import name_logps
+    rnd = random.Random(5)
+    chars = list("江门市宇信精密五金有限公司新骏")
+    for _ in range(60):
+        frames = []
+        for _t in range(rnd.randint(1, 40)):
+            cs = rnd.sample(chars + [""], rnd.randint(0, 5))
+            ps = [rnd.random() + 1e-3 for _ in cs]
+            frames.append(sorted(((c, math.log(p / sum(ps))) for c, p in zip(cs, ps)), key=lambda x: -x[1]))
+        texts = ["".join(rnd.choice(chars) for _ in range(rnd.randint(1, 10))) for _ in range(4)] + ["江江门", ""]
+        for text, got in zip(texts, name_logps(frames, texts)):
+            want = _name_logp_reference(frames, text) if text else -math.inf
+            assert got == want or abs(got - want) < 1e-9

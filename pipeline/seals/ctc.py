@@ -111,43 +111,61 @@ def rotate_to_name(frames: list[list[tuple[str, float]]]) -> list[list[tuple[str
     return frames[t:] + frames[:t]
 
 
-def _lae(a: float, b: float) -> float:
-    if a == -math.inf:
-        return b
-    if b == -math.inf:
-        return a
-    return max(a, b) + math.log1p(math.exp(-abs(a - b)))
-
-
 def name_logp(frames: list[list[tuple[str, float]]], text: str) -> float:
     """log P(text | frames), with free frames before and after it (code digits, a star point caught at the
     strip's ends are explained by the frame's best character)."""
-    if not frames or not text:
-        return -math.inf
-    lab = [""]
-    for ch in text:
-        lab += [ch, ""]
-    S = len(lab)
-    neg = -math.inf
-    table = [dict(f) for f in frames]
-    best = [f[0][1] if f else 0.0 for f in frames]
-    g0 = 0.0                       # still before the text (free)
-    alpha = [neg] * S
-    g1 = neg                       # after the text (free)
-    for t in range(len(frames)):
-        tb = table[t]
-        new = [neg] * S
-        for s in range(S):
-            a = alpha[s]
-            if s >= 1:
-                a = _lae(a, alpha[s - 1])
-            if s >= 2 and lab[s] != "" and lab[s] != lab[s - 2]:
-                a = _lae(a, alpha[s - 2])
-            if s <= 1:
-                a = _lae(a, g0)
-            if a != neg:
-                new[s] = a + tb.get(lab[s], FLOOR)
-        g1 = _lae(g1, _lae(alpha[-1], alpha[-2])) + best[t] if t else neg
-        g0 = g0 + best[t]
-        alpha = new
-    return _lae(g1, _lae(alpha[-1], alpha[-2]))
+    return name_logps(frames, [text])[0]
+
+
+def name_logps(frames: list[list[tuple[str, float]]], texts: list[str]) -> list[float]:
+    """name_logp of each text, all texts at once: the CTC forward pass runs over a (texts × labels) array
+    per frame instead of a Python loop per label (the seal checks score every party name on every seal)."""
+    out = [-math.inf] * len(texts)
+    idx = [i for i, t in enumerate(texts) if t]
+    if not frames or not idx:
+        return out
+    vocab = {"": 0}
+    for i in idx:
+        for ch in texts[i]:
+            vocab.setdefault(ch, len(vocab))
+    T, N = len(frames), len(idx)
+    S = 2 * max(len(texts[i]) for i in idx) + 1
+    emit = np.full((T, len(vocab) + 1), FLOOR)           # last column: padding, never emitted
+    emit[:, -1] = -np.inf
+    for t, f in enumerate(frames):
+        for ch, lp in f:
+            v = vocab.get(ch)
+            if v is not None:
+                emit[t, v] = lp
+    lab = np.full((N, S), len(vocab))                   # padding
+    skip = np.zeros((N, S), bool)                       # s-2 -> s allowed (a character unlike the one before)
+    last = np.zeros(N, int)
+    for n, i in enumerate(idx):
+        text = texts[i]
+        lab[n, : 2 * len(text) + 1] = 0
+        for k, ch in enumerate(text):
+            lab[n, 2 * k + 1] = vocab[ch]
+            skip[n, 2 * k + 1] = k == 0 or text[k - 1] != ch
+        last[n] = 2 * len(text)
+    skip[:, :2] = False
+    best = np.array([f[0][1] if f else 0.0 for f in frames])
+    neg = -np.inf
+    alpha = np.full((N, S), neg)
+    g0, g1 = 0.0, np.full(N, neg)
+    rows = np.arange(N)
+    with np.errstate(invalid="ignore"):
+        for t in range(T):
+            prev1 = np.concatenate([np.full((N, 1), neg), alpha[:, :-1]], axis=1)
+            prev2 = np.where(skip, np.concatenate([np.full((N, 2), neg), alpha[:, :-2]], axis=1), neg)
+            start = np.full((N, S), neg)
+            start[:, :2] = g0
+            a = np.logaddexp(np.logaddexp(alpha, prev1), np.logaddexp(prev2, start))
+            new = a + emit[t][lab]
+            end = np.logaddexp(alpha[rows, last], alpha[rows, last - 1])
+            g1 = np.logaddexp(g1, end) + best[t] if t else np.full(N, neg)
+            g0 = g0 + best[t]
+            alpha = np.where(np.isnan(new), neg, new)
+    final = np.logaddexp(g1, np.logaddexp(alpha[rows, last], alpha[rows, last - 1]))
+    for n, i in enumerate(idx):
+        out[i] = float(final[n])
+    return out

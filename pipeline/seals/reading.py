@@ -284,11 +284,11 @@ KIND_LINES = ("财务专用章", "合同专用章", "发票专用章")
 def _kind_line_by_ink(engine, crop: np.ndarray, margin: float = 3.0) -> str | None:
     """A kind line read with a look-alike (欢费专用 for 发票专用章): the one of the three kind lines whose
     CTC score on the crop is clearly the best, else None."""
-    from pipeline.seals.ctc import frame_posteriors, name_logp
+    from pipeline.seals.ctc import frame_posteriors, name_logps
     frames = frame_posteriors(engine, crop)
     if not frames:
         return None
-    scored = sorted(((name_logp(frames, k), k) for k in KIND_LINES), reverse=True)
+    scored = sorted(zip(name_logps(frames, list(KIND_LINES)), KIND_LINES), reverse=True)
     return scored[0][1] if scored[0][0] >= scored[1][0] + margin else None
 
 

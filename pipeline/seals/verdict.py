@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.seals.ctc import FLOOR, greedy, name_logp
+from pipeline.seals.ctc import FLOOR, greedy, name_logps
 
 SURE_P = 0.9                 # a read character counts as a real difference only this sure
 STRANGER_CHARS = 3           # surely read characters foreign to the party's name that make a stranger's seal
@@ -101,8 +101,9 @@ def judge(frames, own: str, names: list[str]) -> Verdict:
     frames = frames + frames       # the ring read twice: a name that wraps past the strip's start is whole
     own = _n(own)
     cands = {_n(n) for n in names if n} - {own}
-    lp_own = name_logp(frames, own)
-    scored = sorted(((name_logp(frames, n), n) for n in cands), reverse=True)
+    cands = sorted(cands)
+    lp_own, *lps = name_logps(frames, [own, *cands])
+    scored = sorted(zip(lps, cands), reverse=True)
     best_other = scored[0] if scored else (-math.inf, None)
     sure_own, total_own = sure_changes(frames, own)
     foreign = foreign_chars(frames[: len(frames) // 2], own)
@@ -150,7 +151,7 @@ def best_office(frames, names: list[str], margin: float = 3.0) -> str | None:
     if not frames or not names:
         return None
     frames = frames + frames
-    scored = sorted(((name_logp(frames, n), n) for n in names), reverse=True)
+    scored = sorted(zip(name_logps(frames, list(names)), names), reverse=True)
     best = scored[0]
     if len(scored) > 1 and best[0] < scored[1][0] + margin:
         return None
