@@ -51,7 +51,10 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
                     nh = row_hit(page, nxt, sep="")
                     nt = squash(nh.text)
                     # the name sits under the label, left-aligned with it; a fragment right of a seal is not it
-                    if abs(nxt[0].bbox[0] - x0) < 40 and len(nt) >= 6 and re.search(_COMPANY_END + "$", nt):
+                    # (a whole name further right, where the label's colon leads, is it too)
+                    near_x = abs(nxt[0].bbox[0] - x0) < 40 or (
+                        len(nt) >= 8 and x0 <= nxt[0].bbox[0] <= row[-1].bbox[2] + 60)
+                    if near_x and len(nt) >= 6 and re.search(_COMPANY_END + "$", nt):
                         committer = Hit(nt, page, nh.bbox, nh.confidence, nh.engine)
                         break
             break
@@ -62,6 +65,8 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
     sd = None
     for page in pages:
         for row in visual_rows(page):
+            # a seal's ring read on the same row ('司', 'A') is not part of the date
+            row = [l for l in row if re.search(r"[\d年月日期署〇一二三四五六七八九十]", squash(l.text))] or row
             h = row_hit(page, row, sep="")
             m = re.search(r"签署日期[:：]?(.*)", squash(h.text))
             if m:

@@ -209,6 +209,20 @@ def test_commitment_letter_lines_and_abstention():
     assert d.value("sign_date") is None and d.value("committer") == "鹤山市昌豪信息技术有限公司"
 
 
+def test_commitment_letter_name_right_of_the_label_and_seal_ring_on_the_date_row():
+    """A grey scan read again under its seal: the name stands right of the label's colon on the next row, and
+    ring characters of the seal ('A', '司') share the rows of the name and the date."""
+    title = [("2025年江门市工业互联网产业集群试点项目", 147, 80, 446, 93), ("责任承诺函（工业企业）", 210, 102, 381, 117)]
+    boxes = title + [("承诺方（盖章）：", 204, 446, 286, 458, 0.964), ("江门市盛永软件科技有限公司", 320, 475, 462, 485),
+                     ("A", 437, 493, 448, 505, 0.855), ("签署日期：", 203, 501, 255, 515, 0.996),
+                     ("2025.8.25", 319, 502, 362, 514), ("司", 432, 506, 445, 518, 0.525)]
+    d = extract(doc(DocKind.commitment_letter), [page(boxes, w=595, h=842)])
+    assert d.value("committer") == "江门市盛永软件科技有限公司"
+    assert d.value("sign_date") == dt.date(2025, 8, 25) and d.fields["sign_date"].confidence > 0.99
+    far = [b if b[0] != "江门市盛永软件科技有限公司" else ("软件科技有限公司", 420, 475, 520, 485) for b in boxes]
+    assert extract(doc(DocKind.commitment_letter), [page(far, w=595, h=842)]).value("committer") is None
+
+
 def test_table1_party_row_ignores_seal_text_over_it():
     """A provider seal stamped over an enterprise row of an OCR'd 表一: its tall ring text ('酒软件') is not part
     of the company name (it made a phantom party and a false PARTY_LIST_MISMATCH)."""

@@ -210,3 +210,42 @@ def test_ocr_text_is_folded_to_simplified_characters():
     assert simplified("江門市騰昌软件科技有限公司") == "江门市腾昌软件科技有限公司"
     assert simplified("注册资本 壹佰万元整 9144070587470122XX") == "注册资本 壹佰万元整 9144070587470122XX"
     assert simplified("ABC-123") == "ABC-123"
+
+
+@pytest.mark.quick
+def test_print_under_a_grey_seal_is_read_again_with_the_ink_stretched_away():
+    """Grey-scale scan: the 承诺方 name and the date under the seal's grey ink. The page's first reading missed
+    them; the band of the seal is read again with the ink lifted, and the lines are added in page points."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from models.provenance import Page, Seal, TextLine
+    from pipeline.ocr import get_engine
+    from pipeline.read.second_look import look_under_grey_seals
+    from tests.synth.fonts import TTF
+    from tests.synth.seals import seal_png
+
+    k = 150 / 72
+    im = Image.new("RGB", (int(595 * k), int(842 * k)), (246, 246, 246))
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(str(TTF), int(11 * k))
+    d.text((204 * k, 446 * k), "承诺方（盖章）：", fill=(20, 20, 20), font=font)
+    d.text((320 * k, 474 * k), "江门市盛永软件科技有限公司", fill=(20, 20, 20), font=font)
+    d.text((320 * k, 502 * k), "2025.8.25", fill=(20, 20, 20), font=font)
+    seal = Image.open(io.BytesIO(seal_png("江门市盛永软件科技有限公司", seed=2))).convert("RGBA").resize((int(114 * k),) * 2)
+    ink = Image.new("RGBA", seal.size, (105, 105, 105, 0))
+    ink.putalpha(seal.getchannel("A"))
+    im.paste(ink, (int(345 * k), int(440 * k)), ink)
+    img = np.asarray(im)
+    page = Page(file="a.pdf", index=1, width=595, height=842, ocr=True, grey=True,
+                lines=[TextLine(text="司", bbox=(432, 506, 445, 518), confidence=0.5)],
+                seals=[Seal(file="a.pdf", page=1, bbox=(345, 440, 459, 554), shape="round")])
+    n = look_under_grey_seals(page, img, k, get_engine())
+    texts = [ln.text for ln in page.lines]
+    assert n >= 2 and "2025.8.25" in texts
+    # the name line is found where it stands (page points, not crop pixels), in reading order
+    name = next(ln for ln in page.lines if ln.text.startswith("江门市") and ln.text.endswith("有限公司"))
+    assert 315 < name.bbox[0] < 325 and 470 < name.bbox[1] < 480 and len(name.text) == 13
+    assert page.lines.index(name) < texts.index("2025.8.25")

@@ -73,6 +73,13 @@ def _add_seals(page: Page, image: np.ndarray | None, scale: float, engine, optio
         page.seals = list(fs(image, page.file, page.index, scale, engine))
     except Exception as e:  # a seal failure must not lose the page
         log.warning("find_seals failed on %s p%d: %s", page.file, page.index, e)
+        return
+    if page.ocr and page.grey and engine is not None:
+        from pipeline.read.second_look import look_under_grey_seals
+        try:
+            look_under_grey_seals(page, image, scale, engine)
+        except Exception as e:  # the first reading stands
+            log.warning("reading under grey seals failed on %s p%d: %s", page.file, page.index, e)
 
 
 def _read_image(sf: StoredFile, options: ReadOptions) -> list[Page]:

@@ -107,3 +107,68 @@ def second_look(payload: dict, mins: list[float | None], upright: Callable[[], n
             old["text"], old["score"] = text, score
             mins[k] = weakest
     return changed
+
+
+# ------------------------------------------------------------------ under seals on grey-scale scans
+GREY_CUTS = (75, 100)       # grey levels above which a pixel counts as ink or paper: a dark scan's print lies
+                            # under 75, a light scan's anti-aliased print reaches 100 (seal ink ~90-150)
+GREY_LOOK_MIN_SCORE = 0.8   # a line read under a grey seal is taken only this sure
+
+
+def under_grey(crop: np.ndarray, hi: int, lo: int = 20) -> np.ndarray:
+    """Black print under grey seal ink: the grey level stretched so that the ink and the paper go white."""
+    g = np.clip((crop[..., 0].astype(np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+    return np.dstack([g, g, g])
+
+
+def _surest(engine, images: list[np.ndarray]) -> list:
+    """The boxes of several readings of one crop: per place, the surest reading."""
+    boxes = sorted((b for im in images for b in engine.recognize(im)), key=lambda b: -b.score)
+    out: list = []
+    for b in boxes:
+        if not any(_overlap(b.box, o.box) > 0.5 or _overlap(o.box, b.box) > 0.5 for o in out):
+            out.append(b)
+    return out
+
+
+def _overlap(a, b) -> float:
+    """Share of box a's area inside box b."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    area = max(1e-6, (a[2] - a[0]) * (a[3] - a[1]))
+    return max(0.0, w) * max(0.0, h) / area
+
+
+def look_under_grey_seals(page, upright: np.ndarray, scale: float, engine) -> int:
+    """On a grey-scale scan the red-ink suppression cannot lift a seal off the print under it: the 承诺方 name
+    and the 签署日期 under a grey seal go unread. Each round or oval seal's band (the seal's height, the
+    line's full width) is read again with the ink stretched away; a line found there replaces the weaker,
+    shorter readings it covers, or is added where nothing was read. Changes page.lines; returns the count."""
+    from models.provenance import TextLine
+    from pipeline.read.scan import simplified
+    seals = [s for s in page.seals if s.shape in ("round", "oval") and not s.edge]
+    if not seals or upright is None:
+        return 0
+    H, W = upright.shape[:2]
+    changed = 0
+    for s in seals:
+        x0, y0, x1, y1 = s.bbox
+        w = x1 - x0
+        box = (max(0.0, x0 - 1.5 * w), max(0.0, y0), min(W / scale, x1 + 1.5 * w), min(H / scale, y1))
+        crop = upright[int(box[1] * scale):int(np.ceil(box[3] * scale)), int(box[0] * scale):int(np.ceil(box[2] * scale))]
+        if crop.size == 0:
+            continue
+        for b in _surest(engine, [np.ascontiguousarray(under_grey(crop, hi)) for hi in GREY_CUTS]):
+            if b.score < GREY_LOOK_MIN_SCORE or not b.text.strip():
+                continue
+            bb = tuple(round(box[i % 2] + v / scale, 2) for i, v in enumerate(b.box))
+            covered = [ln for ln in page.lines if _overlap(ln.bbox, bb) > 0.3 or _overlap(bb, ln.bbox) > 0.3]
+            if covered and not all(ln.confidence < b.score and len(ln.text) < len(b.text) for ln in covered):
+                continue
+            lines = [ln for ln in page.lines if not any(ln is c for c in covered)]
+            at = next((i for i, ln in enumerate(lines) if (ln.bbox[1], ln.bbox[0]) > (bb[1], bb[0])), len(lines))
+            lines.insert(at, TextLine(text=simplified(b.text), bbox=bb, confidence=round(b.score, 4),
+                                      engine=engine.name))
+            page.lines = lines
+            changed += 1
+    return changed
