@@ -84,8 +84,10 @@ def test_ocr_noise_in_form_names_is_corrected_from_the_parties_documents():
     from models.provenance import Field
     from pipeline.classify.parties import build_parties, tie_documents
     t1 = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name="江门市江海区住金数字科技有限公司")
+    t1.fields["lead_name"].confidence = 0.95
     t1.section = "table1"
-    t1.rows = [{"role": Field(name="role", value="provider"), "name": Field(name="name", value="江门市顺安信技十有限公")}]
+    t1.rows = [{"role": Field(name="role", value="provider"),
+                "name": Field(name="name", value="江门市顺安信技十有限公", confidence=0.9)}]
     docs = [t1, _doc(DocKind.business_license, "P/lic.pdf", name="江门市顺安信息技术有限公司"),
             _doc(DocKind.business_license, "L/lic.pdf", name="江门市江海区佳金数字科技有限公司")]
     parties = build_parties(docs)
@@ -110,12 +112,73 @@ def test_an_ocr_garbled_table1_row_is_the_table2_party():
     from pipeline.classify.parties import build_parties
     t1 = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name="江门市新会区昌信数字科技有限公司")
     t1.section = "table1"
-    t1.rows = [{"role": Field(name="role", value="enterprise"), "name": Field(name="name", value="江门市瑞通制衣有限酒软件")}]
+    t1.rows = [{"role": Field(name="role", value="enterprise"),
+                "name": Field(name="name", value="江门市瑞通制衣有限酒软件", confidence=0.93)}]
     t2 = _doc(DocKind.application_form, "form.pdf", ocr=True, name="江门市瑞通制衣有限公司", uscc="91440704528379119W")
     t2.section = "table2"
     parties = build_parties([t1, t2])
     ents = [p for p in parties if p.role == "enterprise"]
     assert len(ents) == 1 and ents[0].name == "江门市瑞通制衣有限公司" and ents[0].listed_in_table1
+
+
+def _table1(*rows, lead="江门市江海区富康数字科技有限公司"):
+    from models.provenance import Field
+    t1 = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name=lead)
+    t1.section = "table1"
+    t1.rows = [{"role": Field(name="role", value=role), "name": Field(name="name", value=name, confidence=conf)}
+               for role, name, conf in rows]
+    return t1
+
+
+def _table2(name, uscc):
+    t2 = _doc(DocKind.application_form, "form.pdf", ocr=True, name=name, uscc=uscc)
+    t2.section = "table2"
+    return t2
+
+
+ENTS = [("enterprise", n, 1.0) for n in ("江门市鸿博电池材料有限公司", "江门市恒益电池材料有限公司", "台山市腾瑞新能源科技有限公司")]
+
+
+def test_a_lead_name_garbled_on_the_cover_but_read_right_on_table1_is_corrected():
+    from pipeline.classify.parties import build_parties, tie_documents
+    cover = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name="江门市江海区富康数宁科技育限公司")
+    cover.section, cover.fields["lead_name"].confidence = "cover", 0.9904
+    t1 = _table1(*ENTS)
+    t1.fields["lead_name"].confidence = 0.9993
+    docs = [cover, t1, _doc(DocKind.business_license, "L/lic.pdf", name="江门市江海区富康数字科技有限公司")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    assert next(p for p in parties if p.role == "lead").name == "江门市江海区富康数字科技有限公司"
+
+
+def test_table1_names_cut_short_under_seals_are_their_parties():
+    """表一 rows under the providers' seals are read cut short and garbled: a provider row takes the name its
+    documents carry, an enterprise row is the 表二 party; the other members' longer, alike names (…电池材料
+    有限公司, …科技有限公司) do not stand in the way."""
+    from pipeline.classify.parties import build_parties, tie_documents
+    t1 = _table1(("provider", "江门市腾骏数枝有限", 0.942), ("provider", "江门市骏博软件科技有限公司", 0.99),
+                 *ENTS, ("enterprise", "鹤山市源通电池科仟配", 0.805))
+    docs = [t1, _table2("鹤山市源通电池材料有限公司", "91440784631251471D"),
+            _doc(DocKind.business_license, "P1/lic.pdf", name="江门市腾骏数字科技有限公司"),
+            _doc(DocKind.business_license, "P2/lic.pdf", name="江门市骏博软件科技有限公司")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    names = sorted(p.name for p in parties)
+    assert "江门市腾骏数字科技有限公司" in names and "鹤山市源通电池材料有限公司" in names
+    assert not any(n in names for n in ("江门市腾骏数枝有限", "鹤山市源通电池科仟配"))
+    assert next(p for p in parties if p.name.startswith("鹤山市源通")).listed_in_table1
+
+
+def test_a_table1_name_read_surely_is_what_the_form_says():
+    """A 表一 / 表二 name read surely that differs from the licence (建隆电机 declared, 建隆储能科技 registered) is
+    a real difference (NAME_MISMATCH), not OCR noise to correct."""
+    from pipeline.classify.parties import build_parties, tie_documents
+    t1 = _table1(*ENTS, ("enterprise", "江门市建隆电机有限公司", 0.99))       # read the same on 表一 and 表二
+    docs = [t1, _table2("江门市建隆电机有限公司", "91440704845686462T"),
+            _doc(DocKind.business_license, "E/lic.pdf", name="江门市建隆储能科技有限公司", uscc="91440704845686462T")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    assert "江门市建隆电机有限公司" in [p.name for p in parties]
 
 
 def test_statements_after_a_tax_report_belong_to_it():

@@ -4,7 +4,7 @@ import math
 import pytest
 
 from models.packet import Packet, Party, ReviewContext
-from models.provenance import DocKind, Document, Page, Seal
+from models.provenance import DocKind, Document, Field, Page, Seal
 from pipeline.checks.seal_checks import check_seals
 from pipeline.seals.ctc import name_logp, rotate_to_name
 from pipeline.seals.reading import kind_of
@@ -238,3 +238,17 @@ def test_name_logps_all_at_once_equal_the_one_label_at_a_time_pass():
         for text, got in zip(texts, name_logps(frames, texts)):
             want = _name_logp_reference(frames, text) if text else -math.inf
             assert got == want or abs(got - want) < 1e-9
+
+
+def test_a_seal_with_the_registered_name_is_the_partys_when_table2_declares_another():
+    """表二 declares 建隆电机 (NAME_MISMATCH), the licence registers 建隆储能科技: the licence's seal carries the
+    registered name and is the party's own seal, not a stranger's."""
+    registered, declared = "江门市建隆储能科技有限公司", "江门市建隆电机有限公司"
+    party = Party(key="E1", role="enterprise", name=declared, uscc="91440704845686462T", documents=[0])
+    seal = Seal(file="lic.pdf", page=1, bbox=(300, 400, 414, 514), text=registered, text_confidence=0.97,
+                kind="company", shape="round", ring_ctc=frames_of(registered))
+    page = Page(file="lic.pdf", index=1, width=842, height=595, text_layer=False, ocr=True, seals=[seal])
+    lic = Document(kind=DocKind.business_license, pages=[("lic.pdf", 1)], party_key="E1", party_name=declared,
+                   fields={"name": Field(name="name", value=registered)})
+    ctx = ReviewContext(packet=Packet(id="x", source="x"), pages={"lic.pdf#1": page}, documents=[lic], parties=[party])
+    assert not [f for f in check_seals(ctx) if f.code in ("SEAL_NAME_MISMATCH", "SEAL_MISSING")]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from models.packet import Party, ReviewContext
 from models.provenance import DocKind, Document, Page, Seal, SealKind
 from models.report import EvidenceOut, FindingOut
-from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similarity
+from pipeline.checks.base import Findings, KIND_CN, norm_name, own_doc, rules_of, similarity
 from pipeline.seals.reading import office_reading
+from pipeline.seals.ctc import name_logps
 from pipeline.seals.verdict import best_office, judge, office_names
 
 DEFAULTS = {
@@ -365,7 +366,11 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
     """The seal's name judged against the party names by the recogniser's frame posteriors (pipeline.seals.
     verdict): a look-alike misreading is not a mismatch; another member's name, or the party's name with a
     surely changed 字号 character, is."""
-    v = judge(seal.ring_ctc, party.name, [p.name for p in ctx.parties])
+    # the party's seal carries its registered name, which may differ from the one declared on 表二
+    own = _own_names(ctx, party)
+    if len(own) > 1:
+        own.sort(key=lambda n: -name_logps(seal.ring_ctc + seal.ring_ctc, [n])[0])
+    v = judge(seal.ring_ctc, own[0], [p.name for p in ctx.parties if p is not party])
     conf = seal.text_confidence or 0.0
     detail = {"slot": slot, "field": "seal_text", "verdict": v.kind, "read": seal.text}
     if v.kind == "own":
@@ -399,6 +404,17 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
                 detail={**detail, "changes": v.changes})
         return
     _low(out, party, seal, ev, place, conf, detail)
+
+
+def _own_names(ctx: ReviewContext, party: Party) -> list[str]:
+    """The party's names: the one the packet knows it by, its licence's and its 表二's."""
+    names = [party.name]
+    for d, key in ((own_doc(ctx, party, DocKind.business_license), "name"),
+                   (own_doc(ctx, party, DocKind.application_form, "table2"), "name")):
+        n = d.value(key) if d is not None else None
+        if n and _norm(n) not in {_norm(x) for x in names}:
+            names.append(n)
+    return names
 
 
 def _norm_text(s: str) -> str:

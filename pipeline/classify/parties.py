@@ -13,6 +13,7 @@ from pipeline.classify.split import similar
 NAME_FIELD = {DocKind.business_license: "name", DocKind.audit_report: "entity", DocKind.tax_report: "entity",
               DocKind.financial_statements: "entity", DocKind.commitment_letter: "committer"}
 PARTY_KINDS = set(NAME_FIELD)
+SURE_NAME = 0.999    # a name read off an OCR'd form this surely is what the form says, not a garbled reading
 
 
 def _val(doc: Document, name: str):
@@ -25,24 +26,30 @@ def build_parties(docs: list[Document]) -> list[Party]:
     parties: list[Party] = []
 
     def add(role: str, name: str | None, uscc: str | None = None, listed: bool = False,
-            ocr: bool = False) -> Party | None:
+            ocr: bool = False, conf: float = 1.0) -> Party | None:
         if not name:
             return None
         key_name = norm_name(name)
+        conf = conf if ocr else 1.0
         for p in parties:
             if norm_name(p.name) == key_name or (uscc and p.uscc == uscc):
                 p.uscc = p.uscc or uscc
                 p.listed_in_table1 = p.listed_in_table1 or listed
                 p.name_by_ocr = p.name_by_ocr and ocr
+                if norm_name(p.name) == key_name:       # another reading of the same name
+                    p.name_confidence = max(p.name_confidence, conf)
+                    p.name_readings += 1
                 return p
         if uscc and not listed:
             # a 表二 title for a 表一 row that OCR garbled: the one close, still unidentified listed party
-            scored = sorted(((SequenceMatcher(None, norm_name(p.name), key_name).ratio(), p.key) for p in parties
-                             if p.role == role and p.listed_in_table1 and p.name_by_ocr and not p.uscc),
-                            reverse=True)
-            if scored and scored[0][0] >= 0.75 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.05):
-                p = next(q for q in parties if q.key == scored[0][1])
+            others = [norm_name(p.name) for p in parties if p.role == role]
+            rows = [p for p in parties if p.role == role and p.listed_in_table1 and p.name_by_ocr and not p.uscc
+                    and not _sure(p)
+                    and closest_name(norm_name(p.name), [key_name], [n for n in others if n != norm_name(p.name)])]
+            if len(rows) == 1:
+                p = rows[0]
                 p.name_as_read, p.name, p.uscc, p.name_by_ocr = p.name, key_name, uscc, ocr
+                p.name_confidence, p.name_readings = conf, 1
                 return p
         lead = next((p for p in parties if p.role == "lead"), None)
         if role == "lead" and lead is not None:   # one lead unit: the cover and 表一 name it twice
@@ -51,24 +58,55 @@ def build_parties(docs: list[Document]) -> list[Party]:
             return lead
         n = sum(1 for p in parties if p.role == role) + 1
         key = {"lead": "L", "provider": f"P{n}", "enterprise": f"E{n:02d}"}[role]
-        party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed, name_by_ocr=ocr)
+        party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed, name_by_ocr=ocr,
+                      name_confidence=conf)
         parties.append(party)
         return party
 
     forms = [d for d in docs if d.kind == DocKind.application_form]
     for d in forms:
         if d.section in ("cover", "table1"):
-            add("lead", _val(d, "lead_name"), ocr=d.ocr)
+            f = d.fields.get("lead_name")
+            add("lead", _val(d, "lead_name"), ocr=d.ocr, conf=f.confidence if f else 1.0)
     for d in forms:
         if d.section == "table1":
             for row in d.rows:
                 role = row.get("role").value if row.get("role") else "enterprise"
                 name = row.get("name").value if row.get("name") else None
-                add("provider" if role == "provider" else "enterprise", name, listed=True, ocr=d.ocr)
+                add("provider" if role == "provider" else "enterprise", name, listed=True, ocr=d.ocr,
+                    conf=row["name"].confidence if row.get("name") else 1.0)
     for d in forms:
         if d.section == "table2":
-            add("enterprise", _val(d, "name"), _val(d, "uscc"), ocr=d.ocr)
+            f = d.fields.get("name")
+            add("enterprise", _val(d, "name"), _val(d, "uscc"), ocr=d.ocr, conf=f.confidence if f else 1.0)
     return parties
+
+
+def _sure(p: Party) -> bool:
+    """The forms' name of the party is what they say: read the same twice (表一 row and 表二 title, cover and
+    表一), or once without a doubt. A garbled reading differs between the forms or is read unsure."""
+    return p.name_readings >= 2 or p.name_confidence >= SURE_NAME
+
+
+def reading_similarity(read: str, full: str) -> float:
+    """How well an OCR reading of a name fits a full name; a reading cut short under a seal (江门市腾骏数枝有限)
+    is also compared with the full name's beginning of about its length."""
+    sm = SequenceMatcher(None, read, full).ratio()
+    return max(sm, SequenceMatcher(None, read, full[:len(read) + 1]).ratio()) if len(read) < len(full) else sm
+
+
+def closest_name(read: str, candidates: list[str], others: list[str] = ()) -> str | None:
+    """The candidate name a garbled OCR reading stands for: close (>= 0.75) and clearly closer than any other
+    name (margin 0.05), or fairly close (>= 0.6) and far closer than every other name of the packet (margin
+    0.15). None when it is not clear."""
+    scored = sorted(((reading_similarity(read, n), i < len(candidates), n)
+                     for i, n in enumerate([*candidates, *others]) if n != read), reverse=True)
+    if not scored or not scored[0][1]:
+        return None
+    best, second = scored[0][0], (scored[1][0] if len(scored) > 1 else 0.0)
+    if (best >= 0.75 and best - second >= 0.05) or (best >= 0.6 and best - second >= 0.15):
+        return scored[0][2]
+    return None
 
 
 def _content_party(doc: Document, parties: list[Party]) -> Party | None:
@@ -141,7 +179,7 @@ def _bundle_party(docs: list[Document], run: list[int], pos: int,
     return nxt if prev_has_kind else prev
 
 
-def correct_ocr_names(docs: list[Document], parties: list[Party], threshold: float = 0.75) -> None:
+def correct_ocr_names(docs: list[Document], parties: list[Party]) -> None:
     """A name read off an OCR'd form (表一, cover) that no document names exactly takes the closest name that
     the party's own documents carry (licence first), when that name is close to this party and to no other.
     Names read from a text layer are never changed: a real one-character difference stays a finding."""
@@ -155,14 +193,15 @@ def correct_ocr_names(docs: list[Document], parties: list[Party], threshold: flo
                 named[norm_name(n)] = named.get(norm_name(n), 0) + w
     known = {norm_name(p.name) for p in parties}
     for p in parties:
-        if not p.name_by_ocr or norm_name(p.name) in named:
+        if not p.name_by_ocr or norm_name(p.name) in named or _sure(p):
+            continue    # (a name read surely off the form is what the form says: a real difference stays)
+        best = closest_name(p.name, [n for n in named if n not in known], [n for n in known if n != p.name])
+        if best is None:
             continue
-        scored = sorted(((SequenceMatcher(None, p.name, n).ratio(), w, n) for n, w in named.items()
-                         if n not in known), reverse=True)
-        if not scored or scored[0][0] < threshold:
-            continue
-        best = scored[0][2]
-        if any(q is not p and SequenceMatcher(None, q.name, best).ratio() >= scored[0][0] for q in parties):
+        score = reading_similarity(p.name, best)
+        # another garbled reading, not yet resolved, that is at least as close takes nobody's name
+        if any(q is not p and q.name_by_ocr and not _sure(q) and norm_name(q.name) not in named
+               and reading_similarity(q.name, best) >= score for q in parties):
             continue
         p.name_as_read, p.name = p.name, best
         known.add(best)
