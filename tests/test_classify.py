@@ -219,3 +219,26 @@ def test_a_partys_files_spread_over_kept_as_subfolders_are_one_bundle():
     parties = build_parties(docs)
     tie_documents(docs, parties)
     assert letter.party_key == lic.party_key == parties[0].key
+
+
+def test_a_nameless_table1_row_is_filled_by_the_one_licence_no_party_answers_to():
+    """A provider row whose name lies wholly under the seals is read nameless; the provider's licence is there:
+    it becomes the provider of that row. A licence already held by a party (by its code) fills nothing."""
+    from models.provenance import Field
+    from pipeline.classify.parties import build_parties, tie_documents
+    t1 = _table1(("provider", "江门市骏博软件科技有限公司", 0.99), *ENTS)
+    t1.rows.insert(0, {"role": Field(name="role", value="provider"), "seq": Field(name="seq", value=1),
+                       "name": Field(name="name", value=None, confidence=0.0)})
+    t2 = _table2("江门市建隆电机有限公司", "91440704845686462T")
+    docs = [t1, t2, _doc(DocKind.business_license, "P/lic1.pdf", name="江门市新会区华宇信息科技有限公司"),
+            _doc(DocKind.business_license, "E/lic2.pdf", name="江门市建隆储能科技有限公司", uscc="91440704845686462T")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    hua = next(p for p in parties if p.name == "江门市新会区华宇信息科技有限公司")
+    assert hua.role == "provider" and hua.listed_in_table1 and hua.documents == [2]
+    assert not any(p.name == "江门市建隆储能科技有限公司" for p in parties)
+    # without a gap in 表一 an unknown licence makes no party
+    docs[0].rows.pop(0)
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    assert not any(p.name == "江门市新会区华宇信息科技有限公司" for p in parties)

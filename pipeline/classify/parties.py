@@ -207,10 +207,46 @@ def correct_ocr_names(docs: list[Document], parties: list[Party]) -> None:
         known.add(best)
 
 
+def adopt_nameless_rows(docs: list[Document], parties: list[Party]) -> None:
+    """A 表一 row whose name lies wholly under a seal is read nameless; the member it stands for files its
+    licence all the same. When the rows of one role hold such gaps, each licence that no party answers to
+    fills one: the member becomes a party of that role, listed in 表一 (its name from its licence)."""
+    gaps: Counter = Counter()
+    for d in docs:
+        if d.kind == DocKind.application_form and d.section == "table1":
+            for row in d.rows:
+                if not _val_of(row, "name") and row.get("seq") is not None:
+                    gaps[_val_of(row, "role") or "enterprise"] += 1
+    if len(gaps) != 1:
+        return                      # no gap, or gaps of both roles: whose licence fills which is not clear
+    role, n = next(iter(gaps.items()))
+    known = {norm_name(p.name) for p in parties} | {norm_name(p.name_as_read) for p in parties if p.name_as_read}
+    codes = {p.uscc for p in parties if p.uscc}
+    unclaimed = []
+    for d in docs:
+        name = _val(d, "name") if d.kind == DocKind.business_license else None
+        if name and _val(d, "uscc") not in codes and norm_name(name) not in known \
+                and not any(similar(norm_name(name), k, 0.9) for k in known):
+            unclaimed.append(norm_name(name))
+            known.add(norm_name(name))
+    if not 0 < len(unclaimed) <= n:
+        return
+    for name in unclaimed:
+        k = sum(1 for p in parties if p.role == role) + 1
+        key = f"P{k}" if role == "provider" else f"E{k:02d}"
+        parties.append(Party(key=key, role=role, name=name, listed_in_table1=True, name_by_ocr=True, name_as_read=""))
+
+
+def _val_of(row: dict, name: str):
+    f = row.get(name)
+    return f.value if f is not None else None
+
+
 def tie_documents(docs: list[Document], parties: list[Party]) -> None:
     """Set Document.party_* and Party.documents. Content wins, unless the named party already has its own
     document of that kind and the document sits in another party's bundle (a copy filed for the wrong party)."""
     correct_ocr_names(docs, parties)
+    adopt_nameless_rows(docs, parties)
     content = {i: _content_party(d, parties) for i, d in enumerate(docs) if d.kind in PARTY_KINDS}
     ctx = _context(docs, content)
     own = {(p.key, docs[i].kind) for i, p in content.items() if p is not None and ctx.get(i) in (None, p)}
