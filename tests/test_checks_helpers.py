@@ -282,3 +282,21 @@ def test_the_complete_audit_report_is_the_partys_not_a_resent_first_part():
     setf(doc(ctx, "application_form", "E03", "table2"), "revenue_2024_wan", 1300.0)
     assert "REVENUE_MISMATCH" in codes(run_checks(ctx))
     assert party_out(party, ctx).financials.revenue == full.value("revenue") is not None
+
+
+def test_a_one_character_audited_entity_change_on_a_scan_counts_when_read_the_same_twice():
+    """On an OCR'd audit report a one-character difference in the audited entity is taken for OCR noise,
+    unless the same name is read surely on two lines (纳税人名称 and the balance sheet's 编制单位)."""
+    from models.provenance import TextLine
+    for twice in (True, False):
+        ctx = clean_context()
+        party = next(p for p in ctx.parties if p.key == "E03")
+        audit = doc(ctx, "audit_report", "E03")
+        audit.ocr = True
+        changed = party.name.replace(party.name[3], "锦" if party.name[3] != "锦" else "丰", 1)
+        setf(audit, "entity", changed, conf=0.999)
+        lines = [f"纳税人名称：{changed}", f"编制单位：{changed} 2024年12月31日 单位：元"][: 2 if twice else 1]
+        for i, text in enumerate(lines):
+            page = ctx.page(*audit.pages[i])
+            page.lines.append(TextLine(text=text, bbox=(50, 50, 400, 64), confidence=0.999))
+        assert ("AUDIT_ENTITY_MISMATCH" in codes(run_checks(ctx))) is twice

@@ -94,6 +94,17 @@ def _statements(ctx: ReviewContext, out: Findings, party: Party) -> None:
                 docs=docs)
 
 
+def _read_twice(ctx: ReviewContext, doc: Document, name: str, sure: float = 0.99) -> bool:
+    """The name stands, read surely, on two lines of the document (纳税人名称 and a statement's 编制单位, the
+    opinion and a statement): a one-character difference read the same twice is the document's, not OCR's."""
+    hits = 0
+    for ref in doc.pages:
+        page = ctx.page(*ref)
+        for line in page.lines if page else []:
+            hits += line.confidence >= sure and name in norm_name(line.text)
+    return hits >= 2
+
+
 def _party(ctx: ReviewContext, out: Findings, party: Party) -> None:
     rules = rules_of(ctx)
     audit = _audit(ctx, party)
@@ -126,7 +137,7 @@ def _party(ctx: ReviewContext, out: Findings, party: Party) -> None:
             ent = norm_name(fent.value)
             if ent not in names:
                 dist = min(edit_distance(ent, n) for n in names)
-                ocr_noise = fent.confidence < low or audit.ocr
+                ocr_noise = fent.confidence < low or (audit.ocr and not _read_twice(ctx, audit, ent))
                 if not (ocr_noise and dist <= 1):
                     out.add("AUDIT_ENTITY_MISMATCH", party, [fent],
                             f"{kind}的被审计单位“{fent.value}”与申报单位“{party.name}”不一致",
