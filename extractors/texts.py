@@ -57,6 +57,12 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
                     if near_x and len(nt) >= 6 and re.search(_COMPANY_END + "$", nt):
                         committer = Hit(nt, page, nh.bbox, nh.confidence, nh.engine)
                         break
+                    if near_x and len(nt) >= 8 and re.search(r"有限(?:责任)?公?$", nt) and nh.confidence >= MIN_NAME_CONF:
+                        # the name's end lies under the seal (…科技有限): no committer to give, but whose
+                        # letter it is may still be told from it (a hint for tying, never a field value)
+                        if not doc.extra.get("subject"):
+                            doc.extra["subject"] = nt
+                        break
             break
     ok = committer is not None and committer.confidence >= MIN_NAME_CONF
     f["committer"] = make_field("committer", committer.text.replace("(", "（").replace(")", "）")

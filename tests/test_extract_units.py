@@ -221,6 +221,10 @@ def test_commitment_letter_name_right_of_the_label_and_seal_ring_on_the_date_row
     assert d.value("sign_date") == dt.date(2025, 8, 25) and d.fields["sign_date"].confidence > 0.99
     far = [b if b[0] != "江门市盛永软件科技有限公司" else ("软件科技有限公司", 420, 475, 520, 485) for b in boxes]
     assert extract(doc(DocKind.commitment_letter), [page(far, w=595, h=842)]).value("committer") is None
+    # the name's end under the seal: no committer, but a hint whose letter it is
+    cut = [b if b[0] != "江门市盛永软件科技有限公司" else ("江门市盛永软件科技有限", 319, 471, 443, 486) for b in boxes]
+    d = extract(doc(DocKind.commitment_letter), [page(cut, w=595, h=842)])
+    assert d.value("committer") is None and d.extra["subject"] == "江门市盛永软件科技有限"
 
 
 def test_table1_party_row_ignores_seal_text_over_it():
