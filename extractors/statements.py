@@ -149,7 +149,7 @@ def current_index(pages: list[Page]) -> int:
 
 def pick(pages: list[Page], field: str, index: int | None = None) -> Hit | None:
     """The current-period value of one statement row."""
-    occ = row_values(pages, LABELS[field])
+    occ = [o for o in row_values(pages, LABELS[field]) if o[0]]   # a label whose values went unread gives none
     if not occ:
         return None
     vals, page, heads = occ[0]

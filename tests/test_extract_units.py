@@ -291,3 +291,17 @@ def test_sole_trader_names_are_names_everywhere(name):
     assert _company(name) == name
     assert COMPANY.search(f"单位名称：{name}").group(0).endswith(name)
     assert CUE_COMPANY.search(f"单位名称{name}").group(0).endswith(name)
+
+
+def test_a_statement_row_whose_values_went_unread_gives_none_and_no_crash():
+    """A 资产负债表 row label whose value cells OCR left empty once crashed the audit extractor (IndexError):
+    every field after it, 营业收入 included, was lost. Its value is unknown; the other rows still read."""
+    from extractors.statements import pick
+    from models.provenance import Cell, Table
+    cells = [Cell(row=0, col=0, bbox=(0, 0, 100, 20), text="项目"), Cell(row=0, col=1, bbox=(100, 0, 200, 20), text="期末余额"),
+             Cell(row=1, col=0, bbox=(0, 20, 100, 40), text="所有者权益合计"), Cell(row=1, col=1, bbox=(100, 20, 200, 40), text=""),
+             Cell(row=2, col=0, bbox=(0, 40, 100, 60), text="资产总计"), Cell(row=2, col=1, bbox=(100, 40, 200, 60), text="1,234.50")]
+    p = page([("资产负债表", 200, 5, 260, 15)])
+    p.tables = [Table(bbox=(0, 0, 200, 60), n_rows=3, n_cols=2, cells=cells, engine="opencv-grid")]
+    assert pick([p], "total_equity") is None
+    assert pick([p], "total_assets").text == "1,234.50"
