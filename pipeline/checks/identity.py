@@ -77,26 +77,31 @@ def _check_uscc(ctx: ReviewContext, out: Findings, party: Party, t2: Document | 
 def _licence_name_misread(ctx: ReviewContext, party: Party, fd: Field, fl: Field) -> bool:
     """An OCR'd licence name one or two characters off the 表二 name ('盛三' for '盛丰') is a misread when the
     party's text-layer documents (audit report, statements, commitment letter: typed, not OCR'd) name the
-    表二 form exactly and none names the licence's form. A real mismatch shows the other way round: those
+    表二 form exactly and none names the licence's form; with no typed document, when two scanned ones do. A real mismatch shows the other way round: those
     documents carry the registered (licence) name."""
     if fl.evidence is None or fl.evidence.engine == "pdfplumber":
         return False
     a, b = norm_name(fd.value), norm_name(fl.value)
     if edit_distance(a, b) > 2:
         return False
-    named: list[str] = []
+    typed: list[str] = []
+    scanned: list[str] = []
     for d in ctx.documents:
         if d.kind not in (DocKind.audit_report, DocKind.tax_report, DocKind.financial_statements,
-                          DocKind.commitment_letter) or d.ocr:
+                          DocKind.commitment_letter):
             continue
         if not (d.party_key == party.key or (party.uscc and d.party_uscc == party.uscc)):
             continue
         for k in ("entity", "committer"):
             f = d.fields.get(k)
-            if f is not None and isinstance(f.value, str) and f.value and \
-                    (f.evidence is None or f.evidence.engine == "pdfplumber"):
-                named.append(norm_name(f.value))
-    return bool(named) and a in named and b not in named
+            if f is not None and isinstance(f.value, str) and f.value:
+                typed_field = not d.ocr and (f.evidence is None or f.evidence.engine == "pdfplumber")
+                (typed if typed_field else scanned).append(norm_name(f.value))
+    if typed:
+        return a in typed and b not in typed
+    # all scanned: two documents read the 表二 form exactly and none the licence's (an OCR misread of the
+    # licence's 宇 as 字 is not repeated letter for letter on the report and the letter)
+    return scanned.count(a) >= 2 and b not in scanned
 
 
 def _check_party(ctx: ReviewContext, out: Findings, party: Party) -> None:
