@@ -7,7 +7,7 @@ from extractors.base import Hit, find_line, find_text, joined_text, lookup, make
 from extractors.nlp import opinion_of
 from extractors.statements import LABELS, current_index, pick, row_values, to_number
 from models.provenance import Document, Page
-from pipeline.normalize import squash
+from pipeline.normalize import repair_separators, squash
 
 FIRM_RE = r"([\u4e00-\u9fff]{2,30}(?:会计师事务所|税务师事务所)(?:[（(][\u4e00-\u9fff]{2,12}[)）]|有限责任公司|有限公司)?)"
 REPORT_NO_RE = r"([\u4e00-\u9fff]{1,8}[审鉴税][字证]?[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*第?\s*[0-9A-Za-z\-]+\s*号)"
@@ -46,7 +46,8 @@ def _fiscal_year(pages: list[Page]) -> Hit | None:
 
 
 def _money_field(doc: Document, name: str, hit: Hit | None) -> None:
-    doc.fields[name] = make_field(name, to_number(hit.text) if hit else None, hit)
+    note = repair_separators(hit.text)[1] if hit else None
+    doc.fields[name] = make_field(name, to_number(hit.text) if hit else None, hit, repaired=note)
 
 
 def extract_audit(doc: Document, pages: list[Page]) -> Document:

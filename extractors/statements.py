@@ -6,7 +6,7 @@ import re
 
 from extractors.base import Hit, nfkc
 from models.provenance import Page, TextLine
-from pipeline.normalize import squash
+from pipeline.normalize import repair_separators, squash
 
 NUM_RE = re.compile(r"^[(（-]?\d{1,3}(?:[,，]\d{3})*(?:\.\d+)?[)）]?$|^[(（-]?\d+(?:\.\d+)?[)）]?$|^-$|^—$")
 _PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|[减加其][：:]|其中[：:]|\d+\.|[（(][一二三四五六七八九十]+[)）])")
@@ -22,7 +22,7 @@ LABELS = {
 
 
 def to_number(text: str) -> float | None:
-    t = nfkc(text).replace(" ", "").replace("，", ",")
+    t = repair_separators(nfkc(text).replace(" ", "").replace("，", ","))[0]
     if t in ("-", "—", "--"):
         return 0.0
     neg = t.startswith(("(", "-")) and (t.endswith(")") or t.startswith("-"))
@@ -35,7 +35,7 @@ def to_number(text: str) -> float | None:
 
 
 def _is_num(text: str) -> bool:
-    return bool(NUM_RE.match(nfkc(text).replace(" ", "")))
+    return bool(NUM_RE.match(repair_separators(nfkc(text).replace(" ", ""))[0]))
 
 
 def _label_of(text: str, patterns: list[str]) -> bool:

@@ -142,3 +142,18 @@ def test_repair_total_leaves_consistent_or_ambiguous_alone():
     # a missing part whose implied value is not positive is not invented
     assert repair_total([100, None], 100)[2] is None
     assert repair_total([100, None], 150)[0] == [100, 50]
+
+
+@pytest.mark.parametrize("text,fixed,noted", [
+    ("44,804.646.58", "44,804,646.58", True), ("2.407,200.86", "2,407,200.86", True),
+    ("(1.234,567.89)", "(1,234,567.89)", True), ("44,804,646.58", "44,804,646.58", False),
+    ("12.34", "12.34", False), ("1.234", "1.234", False), ("2025.8.25", "2025.8.25", False)])
+def test_confused_thousands_separators_are_repaired_and_noted(text, fixed, noted):
+    from pipeline.normalize import repair_separators
+    got, note = repair_separators(text)
+    assert got == fixed and bool(note) is noted
+
+
+def test_statement_amount_with_a_confused_separator_is_read():
+    from extractors.statements import to_number
+    assert to_number("44,804.646.58") == 44804646.58 and strict_number("2.407,200.86元") == 2407200.86

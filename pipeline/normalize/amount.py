@@ -19,6 +19,20 @@ def _cn(s: str) -> float:
         return float(cn2an.cn2an(s.replace("萬", "万").replace("億", "亿").replace("貮", "贰"), "smart"))
 
 
+_MIXED_SEP = re.compile(r"^([-(（]?)(\d{1,3})((?:[.,，]\d{3})+)[.,，](\d{2})([)）]?)$")
+
+
+def repair_separators(text: str) -> tuple[str, str | None]:
+    """An amount whose separators OCR confused (44,804.646.58, 2.407,200.86): statements print groups of three
+    and two decimals, so the form makes the reading certain. Returns (text, repair note or None)."""
+    s = unicodedata.normalize("NFKC", text).replace(" ", "")
+    m = _MIXED_SEP.match(s)
+    if not m:
+        return text, None
+    fixed = f"{m[1]}{m[2]}{re.sub(r'[.,，]', ',', m[3])}.{m[4]}{m[5]}"
+    return (fixed, f"千分位分隔符 {s}→{fixed}") if fixed != s else (text, None)
+
+
 def parse_number(text: str | None) -> float | None:
     """A plain number: full-width digits, thousands separators, (负数) and trailing units tolerated."""
     if text is None:
@@ -92,6 +106,7 @@ def strict_number(text: str | None) -> float | None:
         return None
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
     s = re.sub(r"(?:人民币)?(?:万元|元|%|[\u4e00-\u9fff]{1,3})$", "", s)   # unit: 万元, 人, 套, 人天, 个月 …
+    s = repair_separators(s)[0]
     if not re.fullmatch(r"[-+]?\d[\d,，]*(?:\.\d+)?|[(（]\d[\d,，]*(?:\.\d+)?[)）]", s):
         return None
     return parse_number(s)
