@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from extractors.base import (Hit, find_text, joined_text, lookup, make_field, nfkc, row_hit, visual_rows)
+from extractors.base import (Hit, find_text, joined_text, labelled_date, lookup, make_field, nfkc, row_hit,
+                             visual_rows)
 from extractors.grid import rows_from_lines, rows_from_table
 from extractors.vocab import CHAINS, NATURES
 from models.provenance import Document, Field, Page, Table, TextLine
@@ -341,12 +342,10 @@ def extract_table2(doc: Document, pages: list[Page]) -> Document:
     for k in ("product_total", "subsidy", "self_pay"):
         _set(doc, k, hits.get(k), _num)
     _set(doc, "nature", _ticked(pages, NATURES))
-    sd = _regex(pages, r"日期[:：](.*)")
-    if sd is not None:
-        d = parse_date(sd.text)
-        doc.fields["sign_date"] = make_field("sign_date", d, sd)
-    else:
-        doc.fields["sign_date"] = make_field("sign_date", None, None)
+    # 日期：the date, or a located blank (the label alone on its row, nothing dated beside it)
+    sd = labelled_date(pages, r"(?<![\u4e00-\u9fff])日期[:：]")
+    doc.fields["sign_date"] = make_field("sign_date", sd[0] if sd else None, sd[1] if sd else None,
+                                         raw=sd[1].text if sd else None)
     ov = _cell_text(pages, "项目概述") or _block_right_of(pages, "项目概述", r"日期[:：]", r"拟申请|产品明细|^序号")
     if ov is not None:
         text = re.split(r"拟申请联合体|序号", squash(ov.text))[0]

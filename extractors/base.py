@@ -286,3 +286,31 @@ def row_hit(page: Page, row: list[TextLine], sep: str = " ") -> Hit:
 def joined_text(pages: Iterable[Page]) -> str:
     """All text in reading order with no separators (table cells first where present, else rows)."""
     return "".join(re.sub(r"\s+", "", " ".join(l.text for l in row)) for p in pages for row in visual_rows(p))
+
+
+def labelled_date(pages: list[Page], label: str) -> tuple[object, Hit] | None:
+    """(date or None, hit) after a date label (签署日期：, 日期：): on the label's row, or in the boxes just right
+    of it (a date printed a little lower); a label standing alone gives (None, the label's hit with empty
+    text), a located blank. None when the label is not on the pages. Seal ring characters read on the row
+    ('司', 'A') are no part of the date."""
+    from pipeline.normalize import parse_date, squash
+    rx = re.compile(label + r"[:：]?(.*)")
+    for page in pages:
+        for row in visual_rows(page):
+            row = [l for l in row if re.search(r"[\d年月日期署〇一二三四五六七八九十]", squash(l.text))] or row
+            h = row_hit(page, row, sep="")
+            m = rx.search(squash(h.text))
+            if not m:
+                continue
+            text, hit = m.group(1), h
+            if not text:
+                lab = row[-1]
+                right = sorted((l for l in page.lines if l.bbox[0] >= lab.bbox[2] - 2 and
+                                _near_row(l.bbox, lab.bbox) and l.bbox[0] - lab.bbox[2] < 150
+                                and re.search(r"[\d年月日〇一二三四五六七八九十]", squash(l.text))),
+                               key=lambda l: l.bbox[0])
+                if right:
+                    hit = row_hit(page, right, sep="")
+                    text = squash(hit.text)
+            return parse_date(text) if text else None, Hit(text, page, hit.bbox, hit.confidence, hit.engine)
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.base import Hit, _near_row, find_line, find_text, make_field, nfkc, row_hit, visual_rows
+from extractors.base import Hit, find_line, find_text, labelled_date, make_field, nfkc, row_hit, visual_rows
 from extractors.grid import rows_from_lines, rows_from_table
 from models.provenance import Document, Page
 from pipeline.normalize import parse_date, parse_number, squash
@@ -68,27 +68,7 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
     f["committer"] = make_field("committer", committer.text.replace("(", "（").replace(")", "）")
                                 if ok else None, committer)
     # 签署日期：date (None when blank)
-    sd = None
-    for page in pages:
-        for row in visual_rows(page):
-            # a seal's ring read on the same row ('司', 'A') is not part of the date
-            row = [l for l in row if re.search(r"[\d年月日期署〇一二三四五六七八九十]", squash(l.text))] or row
-            h = row_hit(page, row, sep="")
-            m = re.search(r"签署日期[:：]?(.*)", squash(h.text))
-            if m:
-                text, hit = m.group(1), h
-                if not text:   # the date box may sit a little lower than its label
-                    lab = row[-1]
-                    right = sorted((l for l in page.lines if l.bbox[0] >= lab.bbox[2] - 2 and
-                                    _near_row(l.bbox, lab.bbox) and l.bbox[0] - lab.bbox[2] < 150),
-                                   key=lambda l: l.bbox[0])
-                    if right:
-                        hit = row_hit(page, right, sep="")
-                        text = squash(hit.text)
-                sd = (parse_date(text), Hit(text, page, hit.bbox, hit.confidence, hit.engine))
-                break
-        if sd:
-            break
+    sd = labelled_date(pages, r"签署日期")
     # a date read under a seal is often garbled: kept as raw text (not blank) but not given as a value
     ok = sd is not None and sd[1].confidence >= MIN_DATE_CONF
     f["sign_date"] = make_field("sign_date", sd[0] if ok else None, sd[1] if sd else None)

@@ -125,12 +125,20 @@ def _table2_page(amount_text="39400.00", amount_conf=1.0, ocr=True):
     return page(boxes, ocr=ocr, w=595, h=842)
 
 
+def test_table2_date_printed_a_little_lower_than_its_label_is_read():
+    p = _table2_page()
+    p.lines.append(TextLine(text="2025年8月9日", bbox=(205, 353, 280, 366), confidence=0.99, engine=OCR))
+    d = extract(doc(DocKind.application_form, "table2"), [p])
+    assert d.value("sign_date") == dt.date(2025, 8, 9)
+
+
 def test_table2_products_on_a_skewed_scan():
     d = extract(doc(DocKind.application_form, "table2"), [_table2_page()])
     v = d.value
     assert v("name") == "江门市益兴卫浴科技有限公司" and v("uscc") == "91440781MA816BG15X"
     assert v("revenue_2024_wan") == 846.54 and v("employees") == 12 and v("nature") == "民营"
-    assert v("sign_date") is None                     # 日期： left blank
+    assert v("sign_date") is None                     # 日期： left blank: a located blank
+    assert d.fields["sign_date"].evidence.bbox == (164, 347, 200, 362) and d.fields["sign_date"].raw == ""
     assert v("product_total") == 134800 and v("subsidy") == 95300
     assert len(d.rows) == 2                           # empty numbered rows 3 and 4 are skipped
     r0, r1 = d.rows
