@@ -242,3 +242,16 @@ def test_a_nameless_table1_row_is_filled_by_the_one_licence_no_party_answers_to(
     parties = build_parties(docs)
     tie_documents(docs, parties)
     assert not any(p.name == "江门市新会区华宇信息科技有限公司" for p in parties)
+
+
+def test_a_table1_name_read_surely_but_missing_characters_takes_its_licence_name():
+    """鹤山市隆华数字有限公司 read at 0.9996 lost 科技: the provider's licence name is its name (its letter and
+    report are then its own); a lead read surely, with no licence in the packet, keeps its own name."""
+    from pipeline.classify.parties import build_parties, tie_documents
+    t1 = _table1(("provider", "鹤山市隆华数字有限公司", 0.9996), *ENTS)
+    docs = [t1, _doc(DocKind.business_license, "P/lic.pdf", name="鹤山市隆华数字科技有限公司"),
+            _doc(DocKind.commitment_letter, "P/letter.pdf", committer="鹤山市隆华字科技有限公司")]   # a misread too
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    names = [p.name for p in parties]
+    assert "鹤山市隆华数字科技有限公司" in names and "江门市江海区富康数字科技有限公司" in names

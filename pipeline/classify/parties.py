@@ -44,7 +44,7 @@ def build_parties(docs: list[Document]) -> list[Party]:
             # a 表二 title for a 表一 row that OCR garbled: the one close, still unidentified listed party
             others = [norm_name(p.name) for p in parties if p.role == role]
             rows = [p for p in parties if p.role == role and p.listed_in_table1 and p.name_by_ocr and not p.uscc
-                    and not _sure(p)
+                    and not _sure(p, key_name)
                     and closest_name(norm_name(p.name), [key_name], [n for n in others if n != norm_name(p.name)])]
             if len(rows) == 1:
                 p = rows[0]
@@ -55,6 +55,8 @@ def build_parties(docs: list[Document]) -> list[Party]:
         if role == "lead" and lead is not None:   # one lead unit: the cover and 表一 name it twice
             if lead.name_by_ocr and not ocr:
                 lead.name, lead.name_by_ocr = key_name, False
+            elif lead.name_by_ocr:
+                lead.name_confidence = 0.0        # the forms' readings disagree: neither is sure
             return lead
         n = sum(1 for p in parties if p.role == role) + 1
         key = {"lead": "L", "provider": f"P{n}", "enterprise": f"E{n:02d}"}[role]
@@ -82,10 +84,22 @@ def build_parties(docs: list[Document]) -> list[Party]:
     return parties
 
 
-def _sure(p: Party) -> bool:
+def _sure(p: Party, full: str | None = None) -> bool:
     """The forms' name of the party is what they say: read the same twice (表一 row and 表二 title, cover and
-    表一), or once without a doubt. A garbled reading differs between the forms or is read unsure."""
-    return p.name_readings >= 2 or p.name_confidence >= SURE_NAME
+    表一), or once without a doubt. A garbled reading differs between the forms or is read unsure; a reading
+    that merely lost a few characters of `full` (鹤山市隆华数字有限公司 for …数字科技有限公司, read at 0.9996) is
+    not sure either."""
+    if p.name_readings >= 2:
+        return True
+    return p.name_confidence >= SURE_NAME and not (full is not None and _dropped(p.name, full))
+
+
+def _dropped(read: str, full: str, most: int = 3) -> bool:
+    """`read` is `full` with up to `most` characters left out (and nothing else changed)."""
+    if not 0 < len(full) - len(read) <= most:
+        return False
+    it = iter(full)
+    return all(c in it for c in read)
 
 
 def reading_similarity(read: str, full: str) -> float:
@@ -191,12 +205,17 @@ def correct_ocr_names(docs: list[Document], parties: list[Party]) -> None:
             if n:
                 w = 2 if d.kind == DocKind.business_license else 1
                 named[norm_name(n)] = named.get(norm_name(n), 0) + w
+    # one company's name read a little differently on its documents (隆华字科技 on the letter, 隆华数字科技 on
+    # the licence and the report) is one candidate: the most attested reading (licence first)
+    ranked = sorted(named, key=lambda n: -named[n])
+    variants = {n for i, n in enumerate(ranked) if any(similar(n, m, 0.85) for m in ranked[:i])}
     known = {norm_name(p.name) for p in parties}
     for p in parties:
-        if not p.name_by_ocr or norm_name(p.name) in named or _sure(p):
-            continue    # (a name read surely off the form is what the form says: a real difference stays)
-        best = closest_name(p.name, [n for n in named if n not in known], [n for n in known if n != p.name])
-        if best is None:
+        if not p.name_by_ocr or norm_name(p.name) in named or p.name_readings >= 2:
+            continue    # (a name read twice the same off the forms is what they say: a real difference stays)
+        best = closest_name(p.name, [n for n in named if n not in known and n not in variants],
+                            [n for n in known if n != p.name])
+        if best is None or _sure(p, best):
             continue
         score = reading_similarity(p.name, best)
         # another garbled reading, not yet resolved, that is at least as close takes nobody's name
