@@ -95,3 +95,17 @@ def test_dense_text_page_on_its_side_is_turned_by_probes():
     assert coarse_orientation(img) == 0                       # what misled the old decision
     assert detect_rotation(img, get_engine()) == 90
     assert detect_rotation(rotate(img, 90), get_engine()) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [0, 180])
+def test_sparse_letter_on_its_side_is_not_taken_for_upright(turn):
+    """A generated 责任承诺函 scanned on its side (landscape image, text columns): probes read across the
+    columns meet one sideways character per column and read them 'surely' (信担位项报位会位, 0.97), which
+    passed the upright early exit; the letter was read as garbage and classified 'other' (false
+    DOC_MISSING). The early exit now also asks the probes read the other way."""
+    from PIL import Image
+    from pipeline.prep import detect_rotation
+    from pathlib import Path
+    img = np.asarray(Image.open(Path(__file__).parent / "data/letter_on_its_side.jpg").convert("RGB"))
+    assert (detect_rotation(rotate(img, turn), get_engine()) + turn) % 360 == 90

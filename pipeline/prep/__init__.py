@@ -160,7 +160,11 @@ def probe_rotation(rgb: np.ndarray, ocr) -> int:
         res0 = ocr.recognize_lines(probes[0])
         n = sum(_cjk(t) for t, s in res0 if s >= 0.5)
         if n >= 15 and sum(s * len(t) for t, s in res0) >= 0.93 * sum(len(t) for t, _ in res0):
-            return 0
+            # a page on its side also reads 'surely' across its columns (信担位项报位会位, one sideways
+            # character per column): upright only when the probes read across the other way do worse
+            across = ocr.recognize_lines(probes[90]) if probes[90] else []
+            if _probe_score(across) <= _probe_score(res0):
+                return 0
     probes = orientation_probes(rgb, n=6)
     score = {r: _probe_score(ocr.recognize_lines(probes[r])) if probes[r] else 0.0 for r in (0, 90, 180, 270)}
     best = max(score, key=lambda r: score[r])

@@ -96,7 +96,7 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
 CACHE_VERSION = 3
 # Entries written before pages were turned by recognition probes lack ORIENT_MARK; such an entry is kept
 # (and marked) when the probes turn the page the same way, otherwise the page is read again.
-ORIENT_MARK = "orient3"
+ORIENT_MARK = "orient4"
 # Entries of pages with a finer image that were not given a second look (older entries) get it on a hit.
 SECOND_LOOK = "second_look"
 
