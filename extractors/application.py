@@ -5,7 +5,7 @@ import re
 
 from extractors.base import (Hit, find_text, joined_text, labelled_date, lookup, make_field, nfkc, row_hit,
                              visual_rows)
-from extractors.grid import rows_from_lines, rows_from_table
+from extractors.grid import header_columns, rows_from_lines, rows_from_table
 from extractors.vocab import CHAINS, NATURES
 from models.provenance import Document, Field, Page, Table, TextLine
 from pipeline.normalize import SMALL_UNIT_ENDINGS, find_dates, parse_date, repair_total, squash, strict_number
@@ -269,8 +269,8 @@ def _qty(s: str) -> float | None:
     return None if v is None else (int(v) if float(v).is_integer() else v)
 
 
-def _products_from_table(page: Page, t: Table) -> list[dict[str, Hit]] | None:
-    return rows_from_table(page, t, COLS, r"总金额|合计")
+def _products_from_table(page: Page, t: Table, carried=None) -> list[dict[str, Hit]] | None:
+    return rows_from_table(page, t, COLS, r"总金额|合计", carried)
 
 
 def _products_from_lines(page: Page) -> list[dict[str, Hit]]:
@@ -279,11 +279,14 @@ def _products_from_lines(page: Page) -> list[dict[str, Hit]]:
 
 def _products(pages: list[Page]) -> tuple[list[dict[str, Field]], list[Hit | None]]:
     raw: list[dict[str, Hit]] = []
+    carried = None            # the product table's columns, for its continuation on the next page
     for page in pages:
         got = None
         for t in page.tables:
-            got = _products_from_table(page, t)
+            got = _products_from_table(page, t, carried)
             if got is not None:
+                found = header_columns(t, COLS)
+                carried = (found[0], t.n_cols) if found else carried
                 break
         raw += got if got is not None else _products_from_lines(page)
     rows = []

@@ -9,8 +9,8 @@ from models.provenance import Page, Table, TextLine
 from pipeline.normalize import squash
 
 
-def rows_from_table(page: Page, t: Table, cols_spec: dict[str, str], stop: str) -> list[dict[str, Hit]] | None:
-    """Rows of a ruled table under the header row naming `cols_spec` columns, anchored on a 序号 digit."""
+def header_columns(t: Table, cols_spec: dict[str, str]) -> tuple[dict[str, int], int] | None:
+    """(column of each `cols_spec` key, header row) of a ruled table whose header row names the columns."""
     first_key = [k for k in cols_spec if k != "seq"][0]
     header = next((r for r in t.rows() if any(cols_spec[first_key] in squash(c.text) for c in r)), None)
     if header is None:
@@ -21,9 +21,24 @@ def rows_from_table(page: Page, t: Table, cols_spec: dict[str, str], stop: str) 
         for k, lab in cols_spec.items():
             if lab in txt and k not in cols:
                 cols[k] = c.col
+    return cols, header[0].row
+
+
+def rows_from_table(page: Page, t: Table, cols_spec: dict[str, str], stop: str,
+                    carried: tuple[dict[str, int], int] | None = None) -> list[dict[str, Hit]] | None:
+    """Rows of a ruled table under the header row naming `cols_spec` columns, anchored on a 序号 digit. A table
+    without the header row continues the previous page's table when `carried` (its columns, its column
+    count) fits it: a product table running over a page break."""
+    found = header_columns(t, cols_spec)
+    if found is not None:
+        cols, top = found
+    elif carried is not None and carried[1] == t.n_cols:
+        cols, top = carried[0], -1
+    else:
+        return None
     out = []
     for r in t.rows():
-        if r[0].row <= header[0].row:
+        if r[0].row <= top:
             continue
         first = squash(r[0].text)
         if not re.fullmatch(r"\d{1,2}", first):

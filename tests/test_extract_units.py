@@ -313,3 +313,29 @@ def test_a_statement_row_whose_values_went_unread_gives_none_and_no_crash():
     p.tables = [Table(bbox=(0, 0, 200, 60), n_rows=3, n_cols=2, cells=cells, engine="opencv-grid")]
     assert pick([p], "total_equity") is None
     assert pick([p], "total_assets").text == "1,234.50"
+
+
+def _grid(rows: list[list[str]], top: float = 100.0):
+    from models.provenance import Cell, Table
+    xs = [60, 90, 250, 400, 460, 500, 560]
+    cells = [Cell(row=i, col=j, bbox=(xs[j], top + 20 * i, xs[j + 1], top + 20 * (i + 1)), text=txt)
+             for i, row in enumerate(rows) for j, txt in enumerate(row)]
+    return Table(bbox=(60, top, 560, top + 20 * len(rows)), n_rows=len(rows), n_cols=6, cells=cells, engine="pdfplumber")
+
+
+def test_a_product_table_running_over_a_page_break_keeps_its_rows():
+    """表二's product table continues on the next page without its header row (digital packet: 16 rows,
+    4 of them on the second page). Its rows were lost: TOTAL_MISMATCH claimed, SERVICES_SHARE_EXCEEDED missed."""
+    head = ["序号", "产品名称", "供应商", "拟成交单价（元）", "拟购数量", "拟成交金额（元）"]
+    p1 = page([("表二、产业集群内企业信息表（一企一表）", 150, 40, 450, 56), ("单位名称 江门市力鸿金属结构有限公司", 60, 60, 400, 72)],
+              ocr=False)
+    p1.tables = [_grid([head, ["1", "MES 生产执行系统", "江门市诚锦信息科技有限公司", "107,000.00", "1", "107,000.00"],
+                        ["2", "二次开发服务（人天）", "江门市诚锦信息科技有限公司", "1,800.00", "1", "1,800.00"]])]
+    p2 = page([("产品总金额 152,300.00", 60, 300, 300, 312)], ocr=False)
+    p2.index = 2
+    p2.tables = [_grid([["3", "数字化转型咨询诊断服务", "江门市诚锦信息科技有限公司", "43,500.00", "1", "43,500.00"],
+                        ["产品总金额", "", "", "", "", "152,300.00"]], top=40)]
+    both = doc(DocKind.application_form, "table2").model_copy(update={"pages": [("x.pdf", 1), ("x.pdf", 2)]})
+    d = extract(both, [p1, p2])
+    assert [r["amount"].value for r in d.rows] == [107000.0, 1800.0, 43500.0]
+    assert d.rows[2]["amount"].evidence.page == 2
