@@ -40,7 +40,6 @@ class Party(BaseModel):
     uscc: str | None = None
     listed_in_table1: bool = False
     name_by_ocr: bool = False      # the name was read off an OCR'd form (may carry OCR noise)
-    name_confidence: float = 1.0   # the surest OCR reading of the name on the forms (1.0 from a text layer)
     name_readings: int = 1         # how many form readings (cover, 表一 row, 表二 title) gave this very name
     name_as_read: str | None = None  # the form's reading, when the name was corrected from the party's documents
     documents: list[int] = PField(default_factory=list)   # indices into ReviewContext.documents

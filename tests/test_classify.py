@@ -121,6 +121,12 @@ def test_an_ocr_garbled_table1_row_is_the_table2_party():
     assert len(ents) == 1 and ents[0].name == "江门市瑞通制衣有限公司" and ents[0].listed_in_table1
 
 
+def _cover(lead="江门市江海区富康数字科技有限公司"):
+    cover = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name=lead)
+    cover.section = "cover"
+    return cover
+
+
 def _table1(*rows, lead="江门市江海区富康数字科技有限公司"):
     from models.provenance import Field
     t1 = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name=lead)
@@ -157,15 +163,16 @@ def test_table1_names_cut_short_under_seals_are_their_parties():
     有限公司, …科技有限公司) do not stand in the way."""
     from pipeline.classify.parties import build_parties, tie_documents
     t1 = _table1(("provider", "江门市腾骏数枝有限", 0.942), ("provider", "江门市骏博软件科技有限公司", 0.99),
-                 *ENTS, ("enterprise", "鹤山市源通电池科仟配", 0.805))
-    docs = [t1, _table2("鹤山市源通电池材料有限公司", "91440784631251471D"),
+                 *ENTS, ("enterprise", "鹤山市源通电池科仟配", 0.805), ("enterprise", "江门市海联制取有限公司", 0.999))
+    docs = [_cover(), t1, _table2("鹤山市源通电池材料有限公司", "91440784631251471D"),
+            _table2("江门市海联制衣股份有限公司", "91440785MAP7TH7AXT"),
             _doc(DocKind.business_license, "P1/lic.pdf", name="江门市腾骏数字科技有限公司"),
             _doc(DocKind.business_license, "P2/lic.pdf", name="江门市骏博软件科技有限公司")]
     parties = build_parties(docs)
     tie_documents(docs, parties)
     names = sorted(p.name for p in parties)
     assert "江门市腾骏数字科技有限公司" in names and "鹤山市源通电池材料有限公司" in names
-    assert not any(n in names for n in ("江门市腾骏数枝有限", "鹤山市源通电池科仟配"))
+    assert not any(n in names for n in ("江门市腾骏数枝有限", "鹤山市源通电池科仟配", "江门市海联制取有限公司"))
     assert next(p for p in parties if p.name.startswith("鹤山市源通")).listed_in_table1
 
 

@@ -13,7 +13,6 @@ from pipeline.classify.split import similar
 NAME_FIELD = {DocKind.business_license: "name", DocKind.audit_report: "entity", DocKind.tax_report: "entity",
               DocKind.financial_statements: "entity", DocKind.commitment_letter: "committer"}
 PARTY_KINDS = set(NAME_FIELD)
-SURE_NAME = 0.999    # a name read off an OCR'd form this surely is what the form says, not a garbled reading
 
 
 def _val(doc: Document, name: str):
@@ -26,80 +25,62 @@ def build_parties(docs: list[Document]) -> list[Party]:
     parties: list[Party] = []
 
     def add(role: str, name: str | None, uscc: str | None = None, listed: bool = False,
-            ocr: bool = False, conf: float = 1.0) -> Party | None:
+            ocr: bool = False) -> Party | None:
         if not name:
             return None
         key_name = norm_name(name)
-        conf = conf if ocr else 1.0
         for p in parties:
             if norm_name(p.name) == key_name or (uscc and p.uscc == uscc):
                 p.uscc = p.uscc or uscc
                 p.listed_in_table1 = p.listed_in_table1 or listed
                 p.name_by_ocr = p.name_by_ocr and ocr
                 if norm_name(p.name) == key_name:       # another reading of the same name
-                    p.name_confidence = max(p.name_confidence, conf)
                     p.name_readings += 1
                 return p
         if uscc and not listed:
             # a 表二 title for a 表一 row that OCR garbled: the one close, still unidentified listed party
             others = [norm_name(p.name) for p in parties if p.role == role]
             rows = [p for p in parties if p.role == role and p.listed_in_table1 and p.name_by_ocr and not p.uscc
-                    and not _sure(p, key_name)
+                    and not _sure(p)
                     and closest_name(norm_name(p.name), [key_name], [n for n in others if n != norm_name(p.name)])]
             if len(rows) == 1:
                 p = rows[0]
                 p.name_as_read, p.name, p.uscc, p.name_by_ocr = p.name, key_name, uscc, ocr
-                p.name_confidence, p.name_readings = conf, 1
+                p.name_readings = 1
                 return p
         lead = next((p for p in parties if p.role == "lead"), None)
         if role == "lead" and lead is not None:   # one lead unit: the cover and 表一 name it twice
             if lead.name_by_ocr and not ocr:
                 lead.name, lead.name_by_ocr = key_name, False
-            elif lead.name_by_ocr:
-                lead.name_confidence = 0.0        # the forms' readings disagree: neither is sure
             return lead
         n = sum(1 for p in parties if p.role == role) + 1
         key = {"lead": "L", "provider": f"P{n}", "enterprise": f"E{n:02d}"}[role]
-        party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed, name_by_ocr=ocr,
-                      name_confidence=conf)
+        party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed, name_by_ocr=ocr)
         parties.append(party)
         return party
 
     forms = [d for d in docs if d.kind == DocKind.application_form]
     for d in forms:
         if d.section in ("cover", "table1"):
-            f = d.fields.get("lead_name")
-            add("lead", _val(d, "lead_name"), ocr=d.ocr, conf=f.confidence if f else 1.0)
+            add("lead", _val(d, "lead_name"), ocr=d.ocr)
     for d in forms:
         if d.section == "table1":
             for row in d.rows:
                 role = row.get("role").value if row.get("role") else "enterprise"
                 name = row.get("name").value if row.get("name") else None
-                add("provider" if role == "provider" else "enterprise", name, listed=True, ocr=d.ocr,
-                    conf=row["name"].confidence if row.get("name") else 1.0)
+                add("provider" if role == "provider" else "enterprise", name, listed=True, ocr=d.ocr)
     for d in forms:
         if d.section == "table2":
-            f = d.fields.get("name")
-            add("enterprise", _val(d, "name"), _val(d, "uscc"), ocr=d.ocr, conf=f.confidence if f else 1.0)
+            add("enterprise", _val(d, "name"), _val(d, "uscc"), ocr=d.ocr)
     return parties
 
 
-def _sure(p: Party, full: str | None = None) -> bool:
-    """The forms' name of the party is what they say: read the same twice (表一 row and 表二 title, cover and
-    表一), or once without a doubt. A garbled reading differs between the forms or is read unsure; a reading
-    that merely lost a few characters of `full` (鹤山市隆华数字有限公司 for …数字科技有限公司, read at 0.9996) is
-    not sure either."""
-    if p.name_readings >= 2:
-        return True
-    return p.name_confidence >= SURE_NAME and not (full is not None and _dropped(p.name, full))
-
-
-def _dropped(read: str, full: str, most: int = 3) -> bool:
-    """`read` is `full` with up to `most` characters left out (and nothing else changed)."""
-    if not 0 < len(full) - len(read) <= most:
-        return False
-    it = iter(full)
-    return all(c in it for c in read)
+def _sure(p: Party) -> bool:
+    """The forms' name of the party is what they say when read the same twice (表一 row and 表二 title, cover
+    and 表一): a real difference then stays a finding (a declared 建隆电机 against a registered 建隆储能科技). A
+    name read once may be garbled however sure the reading (海联制取 for 海联制衣股份 read at 0.999, 隆华数字有限
+    for 隆华数字科技有限): the party's documents decide."""
+    return p.name_readings >= 2
 
 
 def reading_similarity(read: str, full: str) -> float:
@@ -211,11 +192,11 @@ def correct_ocr_names(docs: list[Document], parties: list[Party]) -> None:
     variants = {n for i, n in enumerate(ranked) if any(similar(n, m, 0.85) for m in ranked[:i])}
     known = {norm_name(p.name) for p in parties}
     for p in parties:
-        if not p.name_by_ocr or norm_name(p.name) in named or p.name_readings >= 2:
-            continue    # (a name read twice the same off the forms is what they say: a real difference stays)
+        if not p.name_by_ocr or norm_name(p.name) in named or _sure(p) or p.uscc:
+            continue    # read twice the same, or a 表二 title with its code: what the forms declare (NAME_MISMATCH)
         best = closest_name(p.name, [n for n in named if n not in known and n not in variants],
                             [n for n in known if n != p.name])
-        if best is None or _sure(p, best):
+        if best is None:
             continue
         score = reading_similarity(p.name, best)
         # another garbled reading, not yet resolved, that is at least as close takes nobody's name
