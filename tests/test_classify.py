@@ -262,3 +262,25 @@ def test_a_table1_name_read_surely_but_missing_characters_takes_its_licence_name
     tie_documents(docs, parties)
     names = [p.name for p in parties]
     assert "鹤山市隆华数字科技有限公司" in names and "江门市江海区富康数字科技有限公司" in names
+
+
+def test_table1_rows_lost_under_seals_of_both_roles_are_filled_by_the_licences_folder_role():
+    """Provider row 1 not read at all (its 序号 missing), provider row 3 and enterprise row 4 read nameless: the
+    two unclaimed licences filed under 服务商/ become the providers; one filed nowhere telling is left alone."""
+    from models.provenance import Field
+    from pipeline.classify.parties import build_parties, tie_documents
+    t1 = _table1(*ENTS, ("provider", "台山市威骏信息技术有限公司", 0.99))
+    for i, r in enumerate(t1.rows, 1):
+        r["seq"] = Field(name="seq", value=i if r["role"].value == "enterprise" else 2)
+    t1.rows.append({"role": Field(name="role", value="enterprise"), "seq": Field(name="seq", value=4),
+                    "name": Field(name="name", value=None)})
+    t1.rows.append({"role": Field(name="role", value="provider"), "seq": Field(name="seq", value=3),
+                    "name": Field(name="name", value=None)})
+    docs = [_cover(), t1, _doc(DocKind.business_license, "服务商/德润/lic.pdf", name="江门市德润智能科技有限公司"),
+            _doc(DocKind.business_license, "服务商/富科/lic.pdf", name="广东富科（江门）信息技术有限公司"),
+            _doc(DocKind.business_license, "misc/lic.pdf", name="江门市某某五金有限公司")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    roles = {p.name: p.role for p in parties}
+    assert roles.get("江门市德润智能科技有限公司") == "provider" and roles.get("广东富科（江门）信息技术有限公司") == "provider"
+    assert "江门市某某五金有限公司" not in roles

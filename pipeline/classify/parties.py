@@ -207,31 +207,46 @@ def correct_ocr_names(docs: list[Document], parties: list[Party]) -> None:
         known.add(best)
 
 
+# Folder words that say which role a member's files are filed under (服务商/…, 企业材料/…).
+ROLE_FOLDERS = (("provider", ("服务商",)), ("enterprise", ("企业材料", "工业企业", "参与企业")))
+
+
+def _role_by_folder(doc: Document) -> str | None:
+    folder = doc.extra.get("folder", "")
+    return next((role for role, words in ROLE_FOLDERS if any(w in folder for w in words)), None)
+
+
 def adopt_nameless_rows(docs: list[Document], parties: list[Party]) -> None:
-    """A 表一 row whose name lies wholly under a seal is read nameless; the member it stands for files its
-    licence all the same. When the rows of one role hold such gaps, each licence that no party answers to
-    fills one: the member becomes a party of that role, listed in 表一 (its name from its licence)."""
+    """A 表一 row whose name lies wholly under a seal is read nameless, or not at all (a gap in its 序号); the
+    member it stands for files its licence all the same. Each licence that no party answers to fills a gap of
+    the role its folder names (服务商/…), or of the one role that has gaps: the member becomes a party of that
+    role, listed in 表一 (its name from its licence)."""
     gaps: Counter = Counter()
     for d in docs:
         if d.kind == DocKind.application_form and d.section == "table1":
-            for row in d.rows:
-                if not _val_of(row, "name") and row.get("seq") is not None:
-                    gaps[_val_of(row, "role") or "enterprise"] += 1
-    if len(gaps) != 1:
-        return                      # no gap, or gaps of both roles: whose licence fills which is not clear
-    role, n = next(iter(gaps.items()))
+            for role in ("enterprise", "provider"):
+                rows = [r for r in d.rows if (_val_of(r, "role") or "enterprise") == role]
+                seqs = [v for r in rows if isinstance(v := _val_of(r, "seq"), int)]
+                named = sum(1 for r in rows if _val_of(r, "name"))
+                gaps[role] += max(max(seqs, default=0), len(rows)) - named
+    gaps = Counter({r: n for r, n in gaps.items() if n > 0})
+    if not gaps:
+        return
     known = {norm_name(p.name) for p in parties} | {norm_name(p.name_as_read) for p in parties if p.name_as_read}
     codes = {p.uscc for p in parties if p.uscc}
-    unclaimed = []
+    unclaimed: list[tuple[str, str | None]] = []
     for d in docs:
         name = _val(d, "name") if d.kind == DocKind.business_license else None
         if name and _val(d, "uscc") not in codes and norm_name(name) not in known \
                 and not any(similar(norm_name(name), k, 0.9) for k in known):
-            unclaimed.append(norm_name(name))
+            unclaimed.append((norm_name(name), _role_by_folder(d)))
             known.add(norm_name(name))
-    if not 0 < len(unclaimed) <= n:
-        return
-    for name in unclaimed:
+    only = next(iter(gaps)) if len(gaps) == 1 else None
+    for name, hint in unclaimed:
+        role = hint if hint in gaps else only
+        if role is None or gaps[role] <= 0:
+            continue                # whose gap this licence fills is not clear: no party is made up
+        gaps[role] -= 1
         k = sum(1 for p in parties if p.role == role) + 1
         key = f"P{k}" if role == "provider" else f"E{k:02d}"
         parties.append(Party(key=key, role=role, name=name, listed_in_table1=True, name_by_ocr=True, name_as_read=""))
