@@ -19,8 +19,13 @@ EXIT_PASS, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _options(a: argparse.Namespace):
+    from pipeline.read.parallel import auto_workers
     from pipeline.review import ReviewOptions
-    return ReviewOptions(dpi=a.dpi, ocr_engine=a.engine, rules=a.rules, progress=not a.quiet, seals=not a.no_seals)
+    workers = a.read_workers
+    if workers is None:       # Dask workers are the parallelism there: each reads its packet's files in turn
+        workers = 1 if getattr(a, "dask_workers", 0) else auto_workers()
+    return ReviewOptions(dpi=a.dpi, ocr_engine=a.engine, rules=a.rules, progress=not a.quiet, seals=not a.no_seals,
+                         read_workers=workers)
 
 
 def cmd_review(a: argparse.Namespace) -> int:
@@ -130,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--engine", default=None, help="OCR engine (default: paddleocr on onnxruntime)")
         p.add_argument("--rules", default=None, help="rule pack file (default: rules/2025-jiangmen.yaml)")
         p.add_argument("--no-seals", action="store_true", help="skip seal detection")
+        p.add_argument("--read-workers", type=int, default=None,
+                       help="processes reading a packet's files side by side (default: one per core, at most 4; "
+                            "1 with --dask-workers)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
 
     p = sub.add_parser("review", help="review a packet (folder, zip or PDF) or a folder of packets")

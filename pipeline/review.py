@@ -24,6 +24,7 @@ class ReviewOptions(BaseModel):
     seals: bool = True
     write_html: bool = True
     progress: bool = False
+    read_workers: int = 1              # processes reading a packet's files side by side (pipeline.read.parallel)
 
 
 # ------------------------------------------------------------------ stages
@@ -38,6 +39,16 @@ def read_stage(sf: StoredFile, options: ReviewOptions) -> list[Page] | FileProbl
     except Exception as exc:  # a batch never dies: any reader crash is reported on that file
         log.exception("reading %s failed", sf.path)
         return FileProblem(file=sf.path, message=f"文件无法读取（{type(exc).__name__}: {exc}）")
+
+
+def read_all(files: list[StoredFile], options: ReviewOptions, desc: str = "读取") -> list[list[Page] | FileProblem]:
+    """read_stage of every file, in order; over options.read_workers processes when more than one."""
+    if options.read_workers <= 1:
+        return [read_stage(sf, options) for sf in _progress(files, options, desc)]
+    from functools import partial
+
+    from pipeline.read.parallel import map_files
+    return map_files(partial(read_stage, options=options), files, options.read_workers, size=lambda sf: sf.size)
 
 
 def classify_stage(pages: list[Page]) -> list[Document]:
@@ -94,9 +105,7 @@ def review_packet(packet: Packet, out_dir: Path, options: ReviewOptions | None =
     rules = load_rules(options.rules)
     pages: list[Page] = []
     problems: list[FileProblem] = list(getattr(packet, "problems", []))  # ingest problems (bad zip members …)
-    files = _progress(packet.files, options, f"{packet.id} 读取")
-    for sf in files:
-        got = read_stage(sf, options)
+    for got in read_all(packet.files, options, f"{packet.id} 读取"):
         if isinstance(got, FileProblem):
             problems.append(got)
         else:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pdfplumber
 
 from models.provenance import Cell, Page, Table, TextLine
@@ -23,8 +24,8 @@ def text_layer_quality(text: str) -> float:
 def usable_text_layer(page: pdfplumber.page.Page, min_chars: int = 20, min_quality: float = 0.85) -> bool:
     """A page counts as digital only if its text layer has enough plausible text,
     with at least some CJK, and the text covers the page rather than a thin strip."""
-    text = page.extract_text() or ""
-    compact = re.sub(r"\s+", "", text)
+    # the chars themselves, in stream order: the test only counts them (no text map to build)
+    compact = re.sub(r"\s+", "", "".join(ch["text"] for ch in page.chars))
     if len(compact) < min_chars or not _CJK.search(compact):
         return False
     return text_layer_quality(compact) >= min_quality
@@ -52,15 +53,18 @@ def _snap(values: list[float], tol: float = 2.0) -> list[float]:
 
 
 def _cell_texts(chars: list[dict], boxes: list[tuple]) -> list[str]:
-    """Text of each cell from the page's chars (centre inside the cell), lines split on vertical gaps.
-    One pass over the chars instead of a cropped re-extraction per cell."""
+    """Text of each cell from the page's chars (centre inside the cell, first cell wins), lines split on
+    vertical gaps. One vectorised pass over the chars instead of a cropped re-extraction per cell."""
     buckets: list[list[dict]] = [[] for _ in boxes]
-    for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        for i, b in enumerate(boxes):
-            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
-                buckets[i].append(ch)
-                break
+    if chars and boxes:
+        xy = np.array([((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars])
+        b = np.array(boxes, dtype=float)
+        inside = ((b[:, None, 0] <= xy[None, :, 0]) & (xy[None, :, 0] <= b[:, None, 2])
+                  & (b[:, None, 1] <= xy[None, :, 1]) & (xy[None, :, 1] <= b[:, None, 3]))
+        hit = inside.any(axis=0)
+        first = inside.argmax(axis=0)
+        for k in np.flatnonzero(hit):
+            buckets[first[k]].append(chars[k])
     out = []
     for bucket in buckets:
         lines: list[list[dict]] = []
