@@ -8,7 +8,7 @@ from extractors import build_nlp, extract, identify
 from extractors.base import line_lookup
 from extractors.nlp import entities, opinion_from_text
 from extractors.vocab import canonical_company_type
-from models.provenance import DocKind, Document, Page, TextLine
+from models.provenance import DocKind, Document, Page, Seal, TextLine
 
 pytestmark = pytest.mark.quick
 OCR = "paddleocr-onnx:PP-OCRv6-small"
@@ -215,6 +215,16 @@ def test_commitment_letter_lines_and_abstention():
     blank = title + [("鹤山市昌豪信息技术有限公司", 300, 660, 440, 675), ("签署日期：", 300, 699, 360, 714)]
     d = extract(doc(DocKind.commitment_letter), [page(blank, w=595, h=842)])
     assert d.value("sign_date") is None and d.value("committer") == "鹤山市昌豪信息技术有限公司"
+    assert d.fields["sign_date"].evidence is not None                  # a located blank (SIGN_DATE_MISSING)
+    # a grey scan with its seal over the blank: the date may lie unread under the seal, so it is not blank
+    grey = page(blank, w=595, h=842).model_copy(update={"grey": True, "seals": [
+        Seal(file="x.pdf", page=1, bbox=(340, 640, 450, 750))]})
+    d = extract(doc(DocKind.commitment_letter), [grey])
+    assert d.value("sign_date") is None and d.fields["sign_date"].evidence is None
+    colour = grey.model_copy(update={"grey": False})                      # red ink is lifted off on colour scans
+    assert extract(doc(DocKind.commitment_letter), [colour]).fields["sign_date"].evidence is not None
+    away = grey.model_copy(update={"seals": [Seal(file="x.pdf", page=1, bbox=(300, 560, 400, 660))]})
+    assert extract(doc(DocKind.commitment_letter), [away]).fields["sign_date"].evidence is not None
 
 
 def test_commitment_letter_name_right_of_the_label_and_seal_ring_on_the_date_row():
