@@ -57,6 +57,19 @@ def test_a_dead_worker_loses_nothing():
     assert map_files(_dies_in_a_worker, ["x", "y"], 2) == ["read x in worker", "read y in worker"]  # pool renewed
 
 
+def _ocr_threads(_item) -> str | None:
+    return os.environ.get("SHENBAO_OCR_THREADS")
+
+
+def test_workers_split_the_cores_between_their_ocr_engines(monkeypatch):
+    from pipeline.read import parallel
+    monkeypatch.delenv("SHENBAO_OCR_THREADS", raising=False)
+    parallel.shutdown()
+    want = str(max(1, (os.cpu_count() or 1) // 2))
+    assert set(map_files(_ocr_threads, ["a", "b", "c"], 2)) == {want}
+    parallel.shutdown()
+
+
 def test_one_worker_or_one_file_reads_here():
     assert map_files(_dies_in_a_worker, ["a", "b"], 1) == ["read a in parent", "read b in parent"]
     assert map_files(_dies_in_a_worker, ["die"], 4) == ["read die in parent"]

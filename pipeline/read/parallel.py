@@ -40,8 +40,18 @@ def _pool(workers: int) -> ProcessPoolExecutor:
             _shutdown()
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["pipeline.read.reader", "pipeline.review"])
-            _POOL, _POOL_SIZE = ProcessPoolExecutor(max_workers=workers, mp_context=ctx), workers
+            threads = os.environ.get("SHENBAO_OCR_THREADS") or str(max(1, (os.cpu_count() or 1) // workers))
+            _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_share_cores,
+                                        initargs=(threads,))
+            _POOL_SIZE = workers
         return _POOL
+
+
+def _share_cores(threads: str) -> None:
+    """Workers split the cores: each OCR engine gets cores/workers threads (the parent's SHENBAO_OCR_THREADS
+    wins), so that N workers' onnxruntime pools do not spin against each other. Set here, not inherited:
+    the forkserver keeps the environment it started with."""
+    os.environ["SHENBAO_OCR_THREADS"] = threads
 
 
 def _shutdown() -> None:
