@@ -219,3 +219,22 @@ def test_misread_authority_seal_does_not_stand_for_the_company():
     # the registration office's seal read as 江门市市监备理局 is not the company's copy seal
     ctx = build({"license": [seal(LIC, 1, "江门市市监备理局", kind="company", conf=0.80, bbox=(637, 427, 742, 532))]})
     assert codes(check_seals(ctx)) == [("SEAL_MISSING", E01)]
+
+
+@pytest.mark.quick
+def test_seal_with_the_registered_name_is_the_partys_own():
+    """表二 declares another name than the licence (NAME_MISMATCH's business): the seals carry the registered
+    name, and a third member with a name close to it does not make them someone else's."""
+    from models.provenance import Field
+    ctx = build()
+    declared = "恩平市康锐机械设备有限公司"
+    ctx.parties[1].name = declared
+    ctx.parties[2].name = "恩平市安宏汽车配件有限公司"
+    lic = next(d for d in ctx.documents if d.kind == DocKind.business_license)
+    lic.fields = {"name": Field(name="name", value=E01), "uscc": Field(name="uscc", value=ctx.parties[1].uscc)}
+    assert check_seals(ctx) == []
+    stranger = build({"commit": [seal(COMMIT, 1, "恩平市安宏汽车配件有限公司", conf=0.99, bbox=(340, 600, 450, 710))]})
+    stranger.parties[1].name = declared
+    stranger.parties[2].name = "恩平市安宏汽车配件有限公司"
+    next(d for d in stranger.documents if d.kind == DocKind.business_license).fields = dict(lic.fields)
+    assert codes(check_seals(stranger)) == [("SEAL_NAME_MISMATCH", declared)]

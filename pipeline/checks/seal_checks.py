@@ -331,6 +331,8 @@ def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, 
         _judge_by_ink(ctx, slot, place, seal, party, ev, out)
         return
     m = best_party(seal.text, ctx.parties, party)
+    # the party's seal carries its registered name, which may differ from the one declared on 表二
+    m.own = max([m.own] + [name_score(seal.text, n) for n in _own_names(ctx, party)[1:]])
     if m.own >= 0.999:
         return
     detail = {"slot": slot, "field": "seal_text"}
