@@ -103,6 +103,7 @@ class Page(BaseModel):
     skew: float = 0.0             # degrees corrected
     image_sha256: str | None = None
     grey: bool = False            # a scan without colour: red seals cannot be told by their ink
+    grey_image: bool = False      # the scan image itself has one channel (DeviceGray, mode L): grey for certain
     lines: list[TextLine] = PField(default_factory=list)
     tables: list[Table] = PField(default_factory=list)
     seals: list[Seal] = PField(default_factory=list)

@@ -249,3 +249,20 @@ def test_print_under_a_grey_seal_is_read_again_with_the_ink_stretched_away():
     name = next(ln for ln in page.lines if ln.text.startswith("江门市") and ln.text.endswith("有限公司"))
     assert 315 < name.bbox[0] < 325 and 470 < name.bbox[1] < 480 and len(name.text) == 13
     assert page.lines.index(name) < texts.index("2025.8.25")
+
+
+def test_grey_scan_image_is_told_by_its_channels(tmp_path, cache_dir):
+    """A page whose scan image is single-channel is grey for certain; a colour scan of black print is not,
+    though its pixels look just as grey."""
+    from PIL import Image, ImageDraw
+    im = Image.new("RGB", (620, 877), (255, 255, 255))
+    ImageDraw.Draw(im).rectangle((100, 100, 500, 140), outline=(0, 0, 0))
+    grey_pdf, colour_pdf, grey_png = tmp_path / "grey.pdf", tmp_path / "colour.pdf", tmp_path / "grey.png"
+    im.convert("L").save(grey_pdf, resolution=75)
+    im.save(colour_pdf, resolution=75)
+    im.convert("L").save(grey_png)
+    opts = ReadOptions(cache_dir=cache_dir, seals=False)
+    got = {p.name: read_file(stored(p), opts)[0] for p in (grey_pdf, colour_pdf, grey_png)}
+    assert got["grey.pdf"].grey_image and got["grey.pdf"].grey
+    assert not got["colour.pdf"].grey_image and got["colour.pdf"].grey
+    assert got["grey.png"].grey_image

@@ -238,3 +238,20 @@ def test_seal_with_the_registered_name_is_the_partys_own():
     stranger.parties[2].name = "恩平市安宏汽车配件有限公司"
     next(d for d in stranger.documents if d.kind == DocKind.business_license).fields = dict(lic.fields)
     assert codes(check_seals(stranger)) == [("SEAL_NAME_MISMATCH", declared)]
+
+
+@pytest.mark.quick
+def test_missing_seal_on_a_grey_scan_merged_into_a_colour_file_is_not_claimed():
+    """One PDF merging colour and grey scans: the grey page's scan image is single-channel, so the absent red
+    seal proves nothing there; on a colour page of the same file it is claimed."""
+    def merged(grey_letter: bool) -> ReviewContext:
+        ctx = build({"commit": []})
+        letter = ctx.pages[f"{COMMIT}#1"]
+        colour = page(COMMIT, 2, [], scanned=True)
+        ctx.pages[f"{COMMIT}#1"] = letter.model_copy(update={"ocr": True, "text_layer": False, "grey": True,
+                                                             "grey_image": grey_letter})
+        ctx.pages[f"{COMMIT}#2"] = colour
+        return ctx
+    assert ("SEAL_MISSING", E01) not in codes(check_seals(merged(True)))
+    assert ("OCR_LOW_CONFIDENCE", E01) in codes(check_seals(merged(True)))
+    assert ("SEAL_MISSING", E01) in codes(check_seals(merged(False)))   # black print of a colour scan looks grey

@@ -300,8 +300,11 @@ def _missing(ctx, req, doc, pages, anchor, party, out: Findings) -> None:
 
 
 def _grey_file(ctx: ReviewContext, pages: list[Page]) -> bool:
-    """The place is on a grey-scale scan: every page of its file(s) shows no colour (one page of black
-    print in a colour scan shows none either, but the file's other pages do)."""
+    """The place is on a grey-scale scan: its pages' scan images are single-channel, or every page of its
+    file(s) shows no colour (one page of black print in a colour scan shows none either, but the file's
+    other pages do)."""
+    if pages and all(p.grey_image for p in pages):
+        return True          # the scan itself is single-channel (a file may merge grey and colour scans)
     files = {p.file for p in pages}
     every = [p for p in ctx.pages.values() if p.file in files] or pages
     return all(getattr(p, "grey", False) for p in every)

@@ -93,6 +93,7 @@ def _read_image(sf: StoredFile, options: ReadOptions) -> list[Page]:
             im.verify()
         with Image.open(sf.blob) as im:
             frames = getattr(im, "n_frames", 1) if im.format == "TIFF" else 1
+            mode = im.mode
         rgb = load_image(sf.blob)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise _fail(sf, "图片损坏或格式无法识别", f"corrupt or unrecognised image: {e}") from e
@@ -106,6 +107,7 @@ def _read_image(sf: StoredFile, options: ReadOptions) -> list[Page]:
                 im.seek(k - 1)
                 rgb = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
         page, upright = ocr_page(rgb, sf.path, k, 1.0, engine, options, cache, want_upright=options.seals)
+        page.grey_image = mode in ("1", "L", "LA", "I", "I;16")
         _add_seals(page, upright, 1.0, engine, options)
         pages.append(page)
     return pages
@@ -136,6 +138,16 @@ def _open_pdf(sf: StoredFile, options: ReadOptions):
         pdf.close()
         raise _fail(sf, "PDF 没有页面", "PDF has zero pages")
     return pdf
+
+
+def _grey_image(pp) -> bool:
+    """The page's largest image (the scan) is single-channel: a grey-scale scan whatever its pixels look like
+    (a colour scan of black print can look just as grey)."""
+    try:
+        big = max(pp.images, key=lambda im: (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]), default=None)
+        return big is not None and "DeviceGray" in str(big.get("colorspace"))
+    except Exception:       # an odd image dictionary: no claim
+        return False
 
 
 def _render(pdf, index: int, dpi: int) -> np.ndarray:
@@ -192,6 +204,7 @@ def _read_pdf(sf: StoredFile, options: ReadOptions) -> list[Page]:
                         pw, ph = ph, pw
                     page.width, page.height = (ph, pw) if page.rotation in (90, 270) else (pw, ph)
                     del rgb
+                    page.grey_image = pp is not None and _grey_image(pp)
                     _add_seals(page, upright, options.dpi / 72, engine, options)
             except (UnreadableFile, OcrUnavailable):
                 raise
