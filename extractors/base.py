@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from models.provenance import BBox, Evidence, Field, Page, Table, TextLine
+from pipeline.read.ink import ink_in
 
 _SEP = "：:；;，,。、|"
 
@@ -288,17 +289,11 @@ def joined_text(pages: Iterable[Page]) -> str:
     return "".join(re.sub(r"\s+", "", " ".join(l.text for l in row)) for p in pages for row in visual_rows(p))
 
 
-def _grey_seal_over(page: Page, zone: tuple[float, float, float, float]) -> bool:
-    """On a scan without colour, a seal covering part of `zone`: its ink cannot be lifted off what lies under it."""
-    return page.grey and any(s.bbox[0] < zone[2] and zone[0] < s.bbox[2] and s.bbox[1] < zone[3] and zone[1] < s.bbox[3]
-                             for s in page.seals)
-
-
 def labelled_date(pages: list[Page], label: str) -> tuple[object, Hit] | None:
     """(date or None, hit) after a date label (签署日期：, 日期：): on the label's row, or in the boxes just right
     of it (a date printed a little lower); a label standing alone gives (None, the label's hit with empty
-    text), a located blank. None when the label is not on the pages, or when a seal on a grey scan covers the
-    blank (unread, not blank). Seal ring characters read on the row
+    text), a located blank. None when the label is not on the pages, or when on a grey scan unread ink or a
+    seal covers the blank (unread, not blank). Seal ring characters read on the row
     ('司', 'A') are no part of the date."""
     from pipeline.normalize import parse_date, squash
     rx = re.compile(label + r"[:：]?(.*)")
@@ -319,7 +314,7 @@ def labelled_date(pages: list[Page], label: str) -> tuple[object, Hit] | None:
                 if right:
                     hit = row_hit(page, right, sep="")
                     text = squash(hit.text)
-                elif _grey_seal_over(page, (lab.bbox[2], lab.bbox[1], lab.bbox[2] + 150, lab.bbox[3])):
-                    return None     # a grey seal over the blank: the date may lie unread under it (not blank)
+                elif ink_in(page, (lab.bbox[2], lab.bbox[1], lab.bbox[2] + 150, lab.bbox[3])):
+                    return None     # grey scan, ink or a seal over the blank: the date may lie unread there
             return parse_date(text) if text else None, Hit(text, page, hit.bbox, hit.confidence, hit.engine)
     return None

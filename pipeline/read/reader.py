@@ -80,6 +80,12 @@ def _add_seals(page: Page, image: np.ndarray | None, scale: float, engine, optio
             look_under_grey_seals(page, image, scale, engine)
         except Exception as e:  # the first reading stands
             log.warning("reading under grey seals failed on %s p%d: %s", page.file, page.index, e)
+    if page.ocr and page.grey:
+        from pipeline.read.ink import unread_ink
+        try:
+            page.unread_ink = unread_ink(page, image, scale)
+        except Exception as e:  # no ink map: blanks are taken as read
+            log.warning("ink map failed on %s p%d: %s", page.file, page.index, e)
 
 
 def _read_image(sf: StoredFile, options: ReadOptions) -> list[Page]:
