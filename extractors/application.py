@@ -6,6 +6,7 @@ import re
 from extractors.base import (Hit, find_text, joined_text, labelled_date, lookup, make_field, nfkc, row_hit,
                              visual_rows)
 from extractors.grid import header_columns, rows_from_lines, rows_from_table
+from pipeline.read.ink import ink_in
 from extractors.vocab import CHAINS, NATURES
 from models.provenance import Document, Field, Page, Table, TextLine
 from pipeline.normalize import SMALL_UNIT_ENDINGS, find_dates, parse_date, repair_total, squash, strict_number
@@ -130,15 +131,21 @@ def _text_height(page: Page) -> float:
     return hs[len(hs) // 2] if hs else 0.0
 
 
-def _unread_row(rows: list[dict[str, Field]], role: str, sure: str, raw: str) -> int | None:
+def _unread_row(rows: list[dict[str, Field]], role: str, sure: str, raw: str, page: Page | None = None,
+                bbox: tuple | None = None) -> int | None:
     """The 序号 of an OCR'd row whose name could not be read (under seal ink, blurred): the block's next number,
-    with ink beside it (a pre-numbered blank row is no row)."""
+    with ink beside it (a pre-numbered blank row is no row): characters read there, or on a grey scan unread
+    ink or a seal over the name's place."""
     m = re.match(r"^(\d{1,2})(?!\d)", sure)
     prev = [r["seq"].value for r in rows if r["role"].value == role]
     if not m or int(m.group(1)) != (prev[-1] + 1 if prev else 1):
         return None
     rest = re.sub(r"^(?:参与单位|工业企业|服务商)+", "", raw)[len(m.group(1)):]
-    return int(m.group(1)) if len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2 else None
+    if len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2:
+        return int(m.group(1))
+    if page is not None and bbox is not None and ink_in(page, (bbox[2] + 20, bbox[1], bbox[2] + 220, bbox[3])):
+        return int(m.group(1))
+    return None
 
 
 def _party_rows(pages: list[Page]) -> list[dict[str, Field]]:
@@ -162,7 +169,7 @@ def _party_rows(pages: list[Page]) -> list[dict[str, Field]]:
             t = re.sub(r"^(?:参与单位|工业企业|服务商)+", "", t)
             m = re.match(r"^(\d{1,2})([\u4e00-\u9fffA-Za-z（）()·]{4,60})$", t)
             if not m:
-                seq = _unread_row(rows, role, t, squash(h.text)) if page.ocr else None
+                seq = _unread_row(rows, role, t, squash(h.text), page, h.bbox) if page.ocr else None
                 if seq is not None:   # counted, so the list is known to be incomplete; its name is unknown
                     rows.append({"role": make_field("role", role, h), "seq": make_field("seq", seq, h),
                                  "name": make_field("name", None, h)})

@@ -46,3 +46,24 @@ def test_a_blank_place_stays_blank():
         assert not ink_in(p, (254, 500, 404, 514)), rule
         got = labelled_date([p], "签署日期")
         assert got is not None and got[0] is None and got[1].bbox == (204, 500, 254, 514)
+
+
+def test_table1_row_whose_name_lies_under_a_grey_seal_is_counted():
+    """表一 on a grey scan: row 14's name and the provider's lie under a seal the OCR read nothing from; the
+    rows are counted (nameless), so the members' licences can fill them."""
+    from extractors import extract
+    from models.provenance import DocKind, Document, Seal
+    lines = [("表一、产业集群信息表", 223, 58, 373, 72), ("序号", 195, 234, 218, 249), ("工业企业名称", 259, 234, 315, 248),
+             ("1", 195, 254, 205, 267), ("江门市宏润制衣股份有限公司", 260, 254, 377, 265),
+             ("2", 195, 273, 205, 287), ("开平市博威印染有限公司", 260, 273, 360, 285),
+             ("3", 195, 292, 205, 305), ("序号", 195, 310, 218, 325), ("服务商", 133, 320, 165, 335),
+             ("1", 193, 330, 205, 345)]
+    p = Page(file="a.pdf", index=2, width=595, height=842, ocr=True, grey=True,
+             lines=[TextLine(text=t, bbox=b, confidence=1.0) for t, *b in lines],
+             seals=[Seal(file="a.pdf", page=2, bbox=(300, 280, 410, 390))])
+    rows = extract(Document(kind=DocKind.application_form, section="table1", pages=[("a.pdf", 2)]), [p]).rows
+    got = [(r["role"].value, r["seq"].value, r["name"].value) for r in rows]
+    assert got[2:] == [("enterprise", 3, None), ("provider", 1, None)]
+    bare = extract(Document(kind=DocKind.application_form, section="table1", pages=[("a.pdf", 2)]),
+                   [p.model_copy(update={"seals": []})]).rows      # pre-numbered blank rows are no rows
+    assert [(r["role"].value, r["seq"].value) for r in bare] == [("enterprise", 1), ("enterprise", 2)]
