@@ -31,6 +31,8 @@ def test_kind_words():
     assert kind_of("", "开平市永辰汽车零部件有限公司") == "company"
     assert kind_of("", "江门市江海区市场监督管理局") == "authority"
     assert kind_of("", "江门市工商行政管理局") == "authority"
+    assert kind_of("", "门市家会区市场监有管理是行3江") == "authority"       # misread, read from a licence photo
+    assert kind_of("", "江门市新会区场监科技有限公司") == "company"           # a company name keeps its 公司
 
 
 @pytest.mark.quick

@@ -210,9 +210,9 @@ def strip_code(t: str) -> str:
 
 def office_reading(ring_text: str | None) -> bool:
     """A registration or tax office's seal as read: its words, or a misread one that still ends in 局 or keeps
-    市监 / 监督 with no trace of a company name (公, 司, 有限: '…兴类门有服公局' is a misread …阀门有限公司)."""
+    市监 / 场监 / 监督 / 监管 with no trace of a company name (公, 司, 有限: '…兴类门有服公局' is a misread …阀门有限公司)."""
     t = ring_text or ""
-    return bool(AUTHORITY_RE.search(t)) or (re.search(r"(市监|监督|局$)", t) is not None
+    return bool(AUTHORITY_RE.search(t)) or (re.search(r"(市监|场监|监督|监管|督管|局$)", t) is not None
                                             and re.search(r"[公司]|有限", t) is None)
 
 
