@@ -284,3 +284,12 @@ def test_table1_rows_lost_under_seals_of_both_roles_are_filled_by_the_licences_f
     roles = {p.name: p.role for p in parties}
     assert roles.get("江门市德润智能科技有限公司") == "provider" and roles.get("广东富科（江门）信息技术有限公司") == "provider"
     assert "江门市某某五金有限公司" not in roles
+
+
+@pytest.mark.quick
+def test_garbled_name_tied_between_two_members_goes_to_the_one_whose_beginning_it_spells():
+    from pipeline.classify.parties import closest_name
+    heng, lian = "台山市恒瑞五金制品股份有限公司", "台山市联瑞五金制品有限公司"
+    assert closest_name("台山市恒瑞五金制月限可", [heng], [lian]) == heng
+    assert closest_name("台山市联瑞五金制月限可", [heng], [lian]) is None      # the rival's beginning: not ours
+    assert closest_name("台山市瑞五金制品限可", [heng], [lian]) is None        # no beginning tells them apart

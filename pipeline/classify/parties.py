@@ -101,7 +101,22 @@ def closest_name(read: str, candidates: list[str], others: list[str] = ()) -> st
     best, second = scored[0][0], (scored[1][0] if len(scored) > 1 else 0.0)
     if (best >= 0.75 and best - second >= 0.05) or (best >= 0.6 and best - second >= 0.15):
         return scored[0][2]
+    if best >= 0.6:
+        # a tie on similarity (台山市恒瑞五金制月限可: 恒瑞五金制品股份 or 联瑞五金制品?): a reading garbled at its end
+        # keeps its beginning, so the candidate whose 字号 it spells out, by a beginning at least two characters
+        # longer than every rival's (every name within the 0.15 margin), is the one
+        near = [(_prefix(read, n), is_cand, n) for sim, is_cand, n in scored if best - sim < 0.15]
+        near.sort(reverse=True)
+        if near[0][1] and (len(near) == 1 or near[0][0] >= near[1][0] + 2):
+            return near[0][2]
     return None
+
+
+def _prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _content_party(doc: Document, parties: list[Party]) -> Party | None:
