@@ -6,10 +6,10 @@ import re
 from extractors.base import (Hit, find_text, joined_text, labelled_date, lookup, make_field, nfkc, row_hit,
                              visual_rows)
 from extractors.grid import header_columns, rows_from_lines, rows_from_table
-from pipeline.read.ink import ink_in
 from extractors.vocab import CHAINS, NATURES
 from models.provenance import Document, Field, Page, Table, TextLine
 from pipeline.normalize import SMALL_UNIT_ENDINGS, find_dates, parse_date, repair_total, squash, strict_number
+from pipeline.read.ink import ink_in
 
 TICK = "☑√✓✔■☒▣▇█"
 _NAME_END = rf"(?:公司|分公司|厂|{SMALL_UNIT_ENDINGS}|中心|研究院|合作社|事务所)"

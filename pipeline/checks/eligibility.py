@@ -209,8 +209,9 @@ def _party_list(ctx: ReviewContext, out: Findings) -> None:
             continue
         taken = {norm_name(p.name) for p in ctx.parties if p.key != party.key and p.key not in orphans}
         # a party made from a 表一 row (its garbled reading joined by its 表二 or documents) is listed
-        in_t1 = (party.listed_in_table1 and party.name_as_read is not None) or (_listed(party.name, [n for n in listed if n not in taken] or listed, fuzzy)
-                                           if norm_name(party.name) not in listed else True)
+        made_from_row = party.listed_in_table1 and party.name_as_read is not None
+        in_t1 = made_from_row or norm_name(party.name) in listed or \
+            _listed(party.name, [n for n in listed if n not in taken] or listed, fuzzy)
         twin = fuzzy and party.key in orphans and _listed(party.name, [n for n in with_docs if n not in listed], True)
         if party.key in orphans and in_t1 and not twin:
             out.add("PARTY_LIST_MISMATCH", party, [], f"表一所列工业企业“{party.name}”无表二、营业执照及承诺函等材料",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from difflib import SequenceMatcher
+from os.path import commonprefix
 
 from models.packet import Party
 from models.provenance import DocKind, Document
@@ -16,8 +17,7 @@ PARTY_KINDS = set(NAME_FIELD)
 
 
 def _val(doc: Document, name: str):
-    f = doc.fields.get(name)
-    return f.value if f is not None else None
+    return _val_of(doc.fields, name)
 
 
 def build_parties(docs: list[Document]) -> list[Party]:
@@ -105,18 +105,12 @@ def closest_name(read: str, candidates: list[str], others: list[str] = ()) -> st
         # a tie on similarity (台山市恒瑞五金制月限可: 恒瑞五金制品股份 or 联瑞五金制品?): a reading garbled at its end
         # keeps its beginning, so the candidate whose 字号 it spells out, by a beginning at least two characters
         # longer than every rival's (every name within the 0.15 margin), is the one
-        near = [(_prefix(read, n), is_cand, n) for sim, is_cand, n in scored if best - sim < 0.15]
+        near = [(len(commonprefix((read, n))), is_cand, n) for sim, is_cand, n in scored if best - sim < 0.15]
         near.sort(reverse=True)
         if near[0][1] and (len(near) == 1 or near[0][0] >= near[1][0] + 2):
             return near[0][2]
     return None
 
-
-def _prefix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
 
 
 def _content_party(doc: Document, parties: list[Party]) -> Party | None:
@@ -267,8 +261,9 @@ def adopt_nameless_rows(docs: list[Document], parties: list[Party]) -> None:
         parties.append(Party(key=key, role=role, name=name, listed_in_table1=True, name_by_ocr=True, name_as_read=""))
 
 
-def _val_of(row: dict, name: str):
-    f = row.get(name)
+def _val_of(fields: dict, name: str):
+    """The value of one Field in a document's fields or an extracted row (None when absent)."""
+    f = fields.get(name)
     return f.value if f is not None else None
 
 

@@ -8,7 +8,6 @@ calling a place empty.
 """
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from models.provenance import BBox, Page
@@ -21,6 +20,7 @@ MAX_BOXES = 200
 
 def unread_ink(page: Page, upright: np.ndarray, scale: float) -> list[BBox]:
     """Boxes (points) of ink outside the page's text lines, ruled lines removed."""
+    import cv2      # here, not at the top: extractors import ink_in, which needs no OpenCV
     grey = upright.min(axis=2) if upright.ndim == 3 else upright
     ink = (grey < INK_BELOW).astype(np.uint8)
     H, W = ink.shape
