@@ -53,9 +53,8 @@ def build_parties(docs: list[Document]) -> list[Party]:
             if lead.name_by_ocr and not ocr:
                 lead.name, lead.name_by_ocr = key_name, False
             return lead
-        n = sum(1 for p in parties if p.role == role) + 1
-        key = {"lead": "L", "provider": f"P{n}", "enterprise": f"E{n:02d}"}[role]
-        party = Party(key=key, role=role, name=norm_name(name), uscc=uscc, listed_in_table1=listed, name_by_ocr=ocr)
+        party = Party(key=_next_key(parties, role), role=role, name=norm_name(name), uscc=uscc,
+                      listed_in_table1=listed, name_by_ocr=ocr)
         parties.append(party)
         return party
 
@@ -73,6 +72,12 @@ def build_parties(docs: list[Document]) -> list[Party]:
         if d.section == "table2":
             add("enterprise", _val(d, "name"), _val(d, "uscc"), ocr=d.ocr)
     return parties
+
+
+def _next_key(parties: list[Party], role: str) -> str:
+    """The key of the role's next party: L, P1, P2 …, E01, E02 … (parties are only ever added)."""
+    n = sum(1 for p in parties if p.role == role) + 1
+    return {"lead": "L", "provider": f"P{n}", "enterprise": f"E{n:02d}"}[role]
 
 
 def _sure(p: Party) -> bool:
@@ -256,9 +261,8 @@ def adopt_nameless_rows(docs: list[Document], parties: list[Party]) -> None:
         if role is None or gaps[role] <= 0:
             continue                # whose gap this licence fills is not clear: no party is made up
         gaps[role] -= 1
-        k = sum(1 for p in parties if p.role == role) + 1
-        key = f"P{k}" if role == "provider" else f"E{k:02d}"
-        parties.append(Party(key=key, role=role, name=name, listed_in_table1=True, name_by_ocr=True, name_as_read=""))
+        parties.append(Party(key=_next_key(parties, role), role=role, name=name, listed_in_table1=True,
+                             name_by_ocr=True, name_as_read=""))
 
 
 def _val_of(fields: dict, name: str):
