@@ -26,7 +26,7 @@ TRANSIENT = 2  # retries on transient errors (I/O hiccups, a worker lost)
 def _read_key(_ctx, params) -> str:
     sf: StoredFile = params["sf"]
     o: rv.ReviewOptions = params["options"]
-    return f"read-{sf.sha256}-{o.dpi}-{o.ocr_engine}-{o.seals}"
+    return f"read-{sf.sha256}-{o.dpi}-{o.ocr_engine}-{o.seals}" + ("" if o.read_seals else "-unread")
 
 
 def _extract_key(_ctx, params) -> str:

@@ -10,7 +10,9 @@ images added to that cache by the run:
   3. the same packets into a new store and out folder with the warm OCR cache: every packet is reviewed again and
      no page is OCR'd (what `shenbao recheck` and a lost store cost)
   4. with --dask N,...: the Prefect inbox flow on a local Dask cluster of N workers, each from a cold cache and an
-     empty store, so the runs do the same work as run 1.
+     empty store, so the runs do the same work as run 1. By default the workers split the machine's cores (one
+     worker takes every core for its OCR); --worker-threads T gives every worker T OCR threads whatever N is
+     (workers of one size, as nodes of a cluster are), which measures what adding a worker adds.
 Run it on an idle machine: the figures are wall-clock times.
 """
 from __future__ import annotations
@@ -52,10 +54,13 @@ def ocr_pages(cache: Path) -> int:
         return c.execute("SELECT count(*) FROM ocr").fetchone()[0]
 
 
-def batch(src: Path, out: Path, store: Path, cache: Path, *extra: str) -> tuple[float, int, str]:
+def batch(src: Path, out: Path, store: Path, cache: Path, *extra: str,
+          threads: int | None = None) -> tuple[float, int, str]:
     """One `shenbao batch` run: (seconds, OCR calls, its last line)."""
     import os
     env = {**os.environ, "SHENBAO_CACHE_DIR": str(cache), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"}
+    if threads:
+        env["SHENBAO_OCR_THREADS"] = str(threads)
     before = ocr_pages(cache)
     t = time.perf_counter()
     p = subprocess.run([SHENBAO, "batch", str(src), "--out", str(out), "--store", str(store), "-q", *extra],
@@ -86,6 +91,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7700)
     ap.add_argument("--dask", default="", help="comma-separated worker counts, e.g. 1,2")
     ap.add_argument("--dask-only", action="store_true", help="skip runs 1-3")
+    ap.add_argument("--worker-threads", type=int, default=None,
+                    help="OCR threads of every Dask worker (default: the cores split between the workers)")
     ap.add_argument("--keep", default=None, help="work folder to keep (default: a temporary one)")
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-inbox-"))
@@ -104,9 +111,10 @@ def main() -> None:
         c, o, s = work / f"cache-dask{w}", work / f"out-dask{w}", work / f"store-dask{w}"
         for d in (c, o, s):
             shutil.rmtree(d, ignore_errors=True)
-        t, calls, line = batch(src, o, s, c, "--dask-workers", str(w))
+        t, calls, line = batch(src, o, s, c, "--dask-workers", str(w), threads=a.worker_threads)
         base = base or t
-        print(f"dask {w} worker(s):  {t:7.1f} s  OCR calls {calls:4d}  {t / base:.2f}x of the first  | {line}")
+        size = f" x {a.worker_threads} thread(s)" if a.worker_threads else ""
+        print(f"dask {w} worker(s){size}:  {t:7.1f} s  OCR calls {calls:4d}  {t / base:.2f}x of the first  | {line}")
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -22,6 +22,7 @@ class ReviewOptions(BaseModel):
     cache_dir: str | None = None       # OCR cache; None: ~/.cache/shenbao (env SHENBAO_CACHE_DIR)
     rules: str | None = None           # rule pack path or name; None: rules/2025-jiangmen.yaml
     seals: bool = True
+    read_seals: bool = True            # OCR the seals found; off: found, left unread (benchmarks without OCR)
     write_html: bool = True
     progress: bool = False
     read_workers: int = 1              # processes reading a packet's files side by side (pipeline.read.parallel)
@@ -33,7 +34,7 @@ def read_stage(sf: StoredFile, options: ReviewOptions) -> list[Page] | FileProbl
     from pipeline.read import ReadOptions, UnreadableFile, read_file
     try:
         return read_file(sf, ReadOptions(dpi=options.dpi, engine=options.ocr_engine, cache_dir=options.cache_dir,
-                                         seals=options.seals))
+                                         seals=options.seals, read_seals=options.read_seals))
     except UnreadableFile as exc:
         return FileProblem(file=sf.path, message=str(exc))
     except Exception as exc:  # a batch never dies: any reader crash is reported on that file

@@ -174,6 +174,17 @@ def test_seal_hook_fills_page_seals_in_page_frame(devset, tmp_path):
     assert "江门市广和信息科技有限公司" in page.text.replace(" ", "")   # the name under the seal reads whole
 
 
+@pytest.mark.slow
+def test_seals_found_but_left_unread_when_told(devset, tmp_path):
+    """read_seals=False (benchmarks without OCR): the same seals are found, none is OCR'd."""
+    sf = stored(devset / "P901-06/牵头单位/昌豪-责任承诺函.pdf")
+    read = [s for p in read_file(sf, ReadOptions(cache_dir=str(tmp_path / "a"))) for s in p.seals]
+    unread = [s for p in read_file(sf, ReadOptions(cache_dir=str(tmp_path / "b"), read_seals=False)) for s in p.seals]
+    assert read and any(s.text for s in read)
+    assert [s.bbox for s in unread] == [s.bbox for s in read]
+    assert all(s.text is None and s.ring_ctc is None for s in unread)
+
+
 @pytest.mark.quick
 def test_unknown_engine_is_an_error_not_empty_pages(devset, tmp_path):
     from pipeline.read import OcrUnavailable

@@ -27,4 +27,5 @@ class ReadOptions(BaseModel):
     tables: bool = True                 # ruled tables on OCR'd pages (opencv-grid)
     second_look: bool = True            # re-read doubtful lines (finer rendering, red channel under seals)
     seals: bool = True                  # call pipeline.seals.find_seals when available
+    read_seals: bool = True             # OCR the seals found (ring text, kind); off: found, left unread
     max_pages: int | None = None        # read only the first N pages (benchmarks)
