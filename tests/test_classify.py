@@ -293,3 +293,22 @@ def test_garbled_name_tied_between_two_members_goes_to_the_one_whose_beginning_i
     assert closest_name("台山市恒瑞五金制月限可", [heng], [lian]) == heng
     assert closest_name("台山市联瑞五金制月限可", [heng], [lian]) is None      # the rival's beginning: not ours
     assert closest_name("台山市瑞五金制品限可", [heng], [lian]) is None        # no beginning tells them apart
+
+
+@pytest.mark.quick
+def test_a_scanned_letter_whose_committer_is_garbled_under_the_seal_is_its_partys():
+    """Both providers' files lie in one folder, so the folder does not tell; the letter's 承诺方 read
+    江门市永基件科技有限公 under the seal (永泰软件 lost): it stands clearly for 永泰. The same reading typed in a
+    text layer ties to nobody (a name typed differently is what the applicant wrote)."""
+    from pipeline.classify.parties import build_parties, tie_documents
+    yong, sheng = "江门市永泰软件科技有限公司", "恩平市盛鸿网络科技有限公司"
+    t1 = _table1(("provider", yong, 0.99), ("provider", sheng, 0.99), *ENTS)
+
+    def letter_party(ocr: bool):
+        docs = [_cover(), t1, _doc(DocKind.business_license, "服务商/lic1.pdf", ocr=True, name=yong),
+                _doc(DocKind.business_license, "服务商/lic2.pdf", ocr=True, name=sheng),
+                _doc(DocKind.commitment_letter, "服务商/扫描件9601.pdf", ocr=ocr, committer="江门市永基件科技有限公")]
+        tie_documents(docs, build_parties(docs))
+        return docs[-1].party_name
+    assert letter_party(ocr=True) == yong
+    assert letter_party(ocr=False) is None

@@ -205,6 +205,27 @@ def test_second_look_rereads_doubtful_line_from_finer_render(tmp_path):
     assert name(fine) == ["江门市顺宇汽车配件股份有限公司"]
 
 
+@pytest.mark.slow
+def test_second_look_reads_a_flush_box_again_with_a_margin():
+    """A 表二 code cell of a generated 150-dpi scan: the detector's box ends flush with the check character and
+    91440784659715063C read ...0630 (weakest character 0.82: a false USCC_INVALID). Read again from the box
+    widened by a margin it reads right; such a reading may swap characters but never add or drop one."""
+    from pipeline.ocr import get_engine
+    from pipeline.read.second_look import _crop, second_look
+    eng = get_engine(None)
+    img = cv2.cvtColor(cv2.imread(str(Path(__file__).parent / "data/uscc_cell_tight_box.png")), cv2.COLOR_BGR2RGB)
+    box = (40.0, 20.0, 211.0, 41.0)            # the detector's box on this crop of the page
+    [(text, _, weakest)] = eng.read_lines_detail([_crop(img, box, 1.0)])
+    assert text == "914407846597150630" and weakest < 0.85       # the misread this guards against
+
+    def look(old: str) -> str:
+        payload = {"boxes": [{"text": old, "score": 0.99, "box": box}], "rotation": 0, "skew": 0.0}
+        second_look(payload, [weakest], lambda: img, None, 1.0, eng, True)
+        return payload["boxes"][0]["text"]
+    assert look(text) == "91440784659715063C"
+    assert look(text[:-1]) == text[:-1]        # one character more than read: not taken
+
+
 @pytest.mark.quick
 def test_finer_dpi_of_scanned_pages():
     from pipeline.read.second_look import finer_dpi

@@ -133,6 +133,12 @@ def _content_party(doc: Document, parties: list[Party]) -> Party | None:
         close = [p for p in parties if similar(norm_name(n), norm_name(p.name), 0.9)]
         if len(close) == 1:
             return close[0]
+    if doc.ocr:   # a name garbled under a seal (永泰软件 read 永基件): the one name it clearly stands for
+        by_name = {norm_name(p.name): p for p in parties}
+        for n in names:
+            hit = closest_name(norm_name(n), list(by_name))
+            if hit is not None:
+                return by_name[hit]
     return None
 
 

@@ -5,7 +5,10 @@ images: a line whose weakest character was read unsure (宇/字, 料/科) is rea
 rendered at the image's own resolution (capped), turned and levelled the same way. A doubtful line
 under seal ink (a 表一 provider name under its seal: 德锦信息技术 read 德锦信亨技术) is also read from
 its red channel stretched hard. The surest reading replaces the first when it is surer on average and
-on its weakest character.
+on its weakest character. A doubtful line is also read from its box widened by a margin: the detector's
+box can end flush with the last stroke, and the code 91440784659715063C read ...0630 from its box (weakest
+character 0.82) and ...063C from the box widened by a sixth of its height (0.998). That reading may only swap
+characters, never add or drop one (a wider box can take in a ruling line or a neighbour's character).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ DOUBT_MIN_CHAR = 0.85      # a line whose weakest character scored below this is
 DOUBT_MEAN = 0.99          # cached lines without a weakest-character score: mean below this
 MAX_DPI = 300
 MIN_GAIN = 1.3             # the finer rendering must be at least this much finer to be worth it
+MARGIN = 0.16              # a doubtful line's box widened by this share of its height on every side
 
 
 def image_dpi(page) -> float | None:
@@ -56,9 +60,12 @@ def under_red(crop: np.ndarray, lo: int = 110, hi: int = 200) -> np.ndarray:
     return np.dstack([g, g, g])
 
 
-def _crop(img: np.ndarray, box, factor: float) -> np.ndarray:
+def _crop(img: np.ndarray, box, factor: float, margin: float = 0.0) -> np.ndarray:
     H, W = img.shape[:2]
     x0, y0, x1, y1 = (v * factor for v in box)
+    if margin:
+        d = margin * min(x1 - x0, y1 - y0)
+        x0, y0, x1, y1 = x0 - d, y0 - d, x1 + d, y1 + d
     crop = img[max(0, int(y0)):min(H, int(np.ceil(y1))), max(0, int(x0)):min(W, int(np.ceil(x1)))]
     if crop.size and crop.shape[0] / max(crop.shape[1], 1) >= 1.5:
         crop = np.rot90(crop)
@@ -83,18 +90,25 @@ def second_look(payload: dict, mins: list[float | None], upright: Callable[[], n
     if hires is not None:
         fine = deskew(rotate(hires(), payload["rotation"]), payload["skew"])
         fine_ocr = suppress_red(fine) if red else fine
-    crops, owner = [], []
+    crops, owner, swap_only = [], [], []
     for k in doubt:
         if fine_ocr is not None:
             crops.append(_crop(fine_ocr, boxes[k]["box"], factor))
             owner.append(k)
+            swap_only.append(False)
         plain = _crop(base, boxes[k]["box"], 1.0)
-        if red and plain.size and (red_mask(plain) > 0).mean() >= 0.02:
+        inked = red and plain.size and (red_mask(plain) > 0).mean() >= 0.02
+        if inked:
             src = _crop(fine, boxes[k]["box"], factor) if fine is not None else plain
             crops.append(under_red(src))
-            owner.append(k)
+        else:       # no seal ink on the line: the plain page image is what was read, here with a margin
+            crops.append(_crop(base, boxes[k]["box"], 1.0, MARGIN))
+        owner.append(k)
+        swap_only.append(not inked)
     best: dict[int, tuple[str, float, float]] = {}
-    for k, got in zip(owner, engine.read_lines_detail(crops) if crops else []):
+    for k, swap, got in zip(owner, swap_only, engine.read_lines_detail(crops) if crops else []):
+        if swap and len(got[0]) != len(boxes[k]["text"]):
+            continue
         if got[0].strip() and (k not in best or (got[2], got[1]) > (best[k][2], best[k][1])):
             best[k] = got
     changed = 0
