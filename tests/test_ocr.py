@@ -163,3 +163,36 @@ def test_bracket_score_counts_both_widths():
     rec = get_engine().rec
     [(text, mean, weakest)] = rec.read([np.asarray(im)])
     assert text.endswith((")", "）")) and weakest > 0.9
+
+
+def _faint_licence(ink: int = 150) -> np.ndarray:
+    """A licence-like page: tinted paper, faint grey print, a black QR block, a red seal ring."""
+    from PIL import Image, ImageDraw, ImageFont
+    from tests.synth.fonts import TTF
+    im = Image.new("RGB", (1754, 1239), (236, 227, 232))
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(str(TTF), 30)
+    lines = ["名称 江门市建康电池材料有限公司", "类型 有限责任公司（法人独资）", "法定代表人 赵坚惠",
+             "经营范围 一般项目：电池材料制造；电池材料销售", "住所 江门市蓬江区杜阮镇创业路208号1幢",
+             "注册资本 人民币伍佰万元整", "成立日期 2024年11月20日", "营业期限 2024年11月20日至长期",
+             "仅供申报2025年江门市工业互联网产业集群试点项目使用"]
+    for i, t in enumerate(lines):
+        d.text((160, 330 + 62 * i), t, fill=(ink, ink - 8, ink - 4), font=font)
+    qr = (np.random.default_rng(7).random((12, 12)) > 0.5).repeat(14, 0).repeat(14, 1)
+    arr = np.asarray(im).copy()
+    arr[120:120 + qr.shape[0], 1440:1440 + qr.shape[1]][qr] = (20, 20, 20)
+    im = Image.fromarray(arr)
+    ImageDraw.Draw(im).ellipse((600, 850, 850, 1100), outline=(210, 40, 40), width=12)
+    return np.asarray(im)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_faint_print_beside_a_qr_code_is_probed_not_the_code(turn):
+    """A generated licence PNG printed faint grey on tinted paper: once the seal ink was dropped, Otsu's cut
+    fell between the QR code's black blocks and the paper, every probe was a piece of the code, and the
+    upright licence was turned 180° and read as garbage (its party lost: false DOC_MISSING). Too few text
+    lines: the ink is looked for again as what is clearly darker than the paper."""
+    from pipeline.prep import detect_rotation
+    img = _faint_licence()
+    assert (detect_rotation(rotate(img, turn), get_engine()) + turn) % 360 == 0

@@ -33,6 +33,14 @@ def _binary(gray: np.ndarray) -> np.ndarray:
     return b
 
 
+def _faint_binary(gray: np.ndarray, below_paper: int = 40) -> np.ndarray:
+    """Ink as everything clearly darker than the paper (its median grey): faint grey print on tinted paper
+    next to black blocks (a licence's QR code), where Otsu's cut falls between the blocks and the paper."""
+    _, b = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    cut = max(_, float(np.median(gray)) - below_paper)
+    return (gray < cut).astype(np.uint8) * 255
+
+
 def _small_gray(rgb: np.ndarray, long_side: int = 1000) -> tuple[np.ndarray, float]:
     h, w = rgb.shape[:2]
     f = min(1.0, long_side / max(h, w))
@@ -104,6 +112,9 @@ def _crop_px(rgb: np.ndarray, f: float, x: int, y: int, w: int, h: int, pad: int
     return rgb[y0:int((y + h + pad) / f), x0:int((x + w + pad) / f)]
 
 
+FEW_LINES = 8      # text-line components under which a page's ink is looked for again, as faint print
+
+
 def orientation_probes(rgb: np.ndarray, n: int = 3, chars: int = 10) -> dict[int, list[np.ndarray]]:
     """Text-line probes read as they would be after turning the page by 0/90/180/270 degrees clockwise.
     Horizontal line components stand for 0/180, vertical ones for 90/270 (each probe at most about
@@ -116,6 +127,11 @@ def orientation_probes(rgb: np.ndarray, n: int = 3, chars: int = 10) -> dict[int
                        interpolation=cv2.INTER_NEAREST) > 0] = 255
     g, f = _small_gray(rgb)
     b = _strip_rules(_binary(g))
+    if len(_line_boxes(b)) < FEW_LINES:
+        # faint print: Otsu kept only the black blocks (a QR code), whose pieces would be the probes
+        faint = _strip_rules(_faint_binary(g))
+        if len(_line_boxes(faint)) > len(_line_boxes(b)):
+            b = faint
     out: dict[int, list[np.ndarray]] = {0: [], 90: [], 180: [], 270: []}
     for x, y, w, h in sorted(_line_boxes(b), key=lambda t: -t[2])[:n]:
         c = _crop_px(rgb, f, x, y, min(w, chars * h), h)
