@@ -49,3 +49,15 @@ def test_seal_on_a_grey_scan_is_found_and_read(engine):
     seals = [s for s in find_seals(_page("company", 240, grey=True), "a.png", 1, 1.0, engine) if not s.edge]
     assert len(seals) == 1 and seals[0].shape == "round" and seals[0].kind.value == "company"
     assert seals[0].ring_ctc
+
+
+@pytest.mark.slow
+def test_kind_line_read_from_another_start_of_the_ring(engine):
+    """A finance seal of a one-file scan (page turned 180°, skewed) stamped over the printed 承诺方 name and
+    date: the ring read best (still badly) from a start that is not the seal's bottom, where no line lies
+    under the star; from the bottom the kind line reads 财务专用章 (0.91). It was taken for a company seal
+    and SEAL_WRONG_TYPE was missed."""
+    from pathlib import Path
+    crop = np.asarray(Image.open(Path(__file__).parent / "data/finance_seal_over_print.png").convert("RGB"))
+    seals = [s for s in find_seals(crop, "a.pdf", 1, 1.0, engine) if not s.edge]
+    assert [(s.kind.value, s.kind_text) for s in seals] == [("finance", "财务专用章")]
