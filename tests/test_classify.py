@@ -107,14 +107,17 @@ def test_names_from_a_text_layer_are_never_corrected():
     assert parties[0].name == "江门市江海区住金数字科技有限公司" and parties[0].name_as_read is None
 
 
-def test_an_ocr_garbled_table1_row_is_the_table2_party():
+@pytest.mark.parametrize("uscc", ["91440704528379119W", None])
+def test_an_ocr_garbled_table1_row_is_the_table2_party(uscc):
+    """Also when the 表二's code was not read (科盛农产品加工限科 on 表一 and a 表二 without its code made two
+    parties: a false PARTY_LIST_MISMATCH each way)."""
     from models.provenance import Field
     from pipeline.classify.parties import build_parties
     t1 = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name="江门市新会区昌信数字科技有限公司")
     t1.section = "table1"
     t1.rows = [{"role": Field(name="role", value="enterprise"),
                 "name": Field(name="name", value="江门市瑞通制衣有限酒软件", confidence=0.93)}]
-    t2 = _doc(DocKind.application_form, "form.pdf", ocr=True, name="江门市瑞通制衣有限公司", uscc="91440704528379119W")
+    t2 = _doc(DocKind.application_form, "form.pdf", ocr=True, name="江门市瑞通制衣有限公司", uscc=uscc)
     t2.section = "table2"
     parties = build_parties([t1, t2])
     ents = [p for p in parties if p.role == "enterprise"]

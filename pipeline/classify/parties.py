@@ -37,8 +37,9 @@ def build_parties(docs: list[Document]) -> list[Party]:
                 if norm_name(p.name) == key_name:       # another reading of the same name
                     p.name_readings += 1
                 return p
-        if uscc and not listed:
-            # a 表二 title for a 表一 row that OCR garbled: the one close, still unidentified listed party
+        if not listed:
+            # a 表二 title (its code read or not) for a 表一 row that OCR garbled: the one close, still
+            # unidentified listed party
             others = [norm_name(p.name) for p in parties if p.role == role]
             rows = [p for p in parties if p.role == role and p.listed_in_table1 and p.name_by_ocr and not p.uscc
                     and not _sure(p)
