@@ -10,6 +10,7 @@ from models.provenance import Document, Page
 from pipeline.normalize import parse_date, parse_number, squash
 
 MIN_NAME_CONF = 0.96     # OCR'd names under a seal misread at 0.94-0.95
+HINT_CONF = 0.8          # a name read this sure may still tell whose document it is (never a field value)
 MIN_DATE_CONF = 0.90
 _COMPANY_END = r"(?:有限公司|有限责任公司|股份有限公司|分公司|厂|商行|经营部|合作社|中心|研究院)"
 
@@ -57,9 +58,11 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
                     if near_x and len(nt) >= 6 and re.search(_COMPANY_END + "$", nt):
                         committer = Hit(nt, page, nh.bbox, nh.confidence, nh.engine)
                         break
-                    if near_x and len(nt) >= 8 and re.search(r"有限(?:责任)?公?$", nt) and nh.confidence >= MIN_NAME_CONF:
-                        # the name's end lies under the seal (…科技有限): no committer to give, but whose
-                        # letter it is may still be told from it (a hint for tying, never a field value)
+                    if near_x and len(nt) >= 8 and re.search(r"(?:有限(?:责任)?公?|公司)$", nt) \
+                            and nh.confidence >= HINT_CONF:
+                        # the name's end lies under the seal (…科技有限) or is garbled there (…科育限公司): no
+                        # committer to give, but whose letter it is may still be told from it (a hint for
+                        # tying, never a field value)
                         if not doc.extra.get("subject"):
                             doc.extra["subject"] = nt
                         break
@@ -67,6 +70,8 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
     ok = committer is not None and committer.confidence >= MIN_NAME_CONF
     f["committer"] = make_field("committer", committer.text.replace("(", "（").replace(")", "）")
                                 if ok else None, committer)
+    if committer is not None and not ok and not doc.extra.get("subject"):
+        doc.extra["subject"] = committer.text      # read unsure (科通软件科育限公司): whose letter it is, a hint
     # 签署日期：date (None when blank)
     sd = labelled_date(pages, r"签署日期")
     # a date read under a seal is often garbled: kept as raw text (not blank) but not given as a value

@@ -243,6 +243,11 @@ def test_commitment_letter_name_right_of_the_label_and_seal_ring_on_the_date_row
     cut = [b if b[0] != "江门市盛永软件科技有限公司" else ("江门市盛永软件科技有限", 319, 471, 443, 486) for b in boxes]
     d = extract(doc(DocKind.commitment_letter), [page(cut, w=595, h=842)])
     assert d.value("committer") is None and d.extra["subject"] == "江门市盛永软件科技有限"
+    # the whole name read unsure (科技 → 科育 at 0.957): no committer either, and the reading as the hint
+    unsure = [b if b[0] != "江门市盛永软件科技有限公司" else ("江门市盛永软件科育限公司", 320, 475, 462, 485, 0.957)
+              for b in boxes]
+    d = extract(doc(DocKind.commitment_letter), [page(unsure, w=595, h=842)])
+    assert d.value("committer") is None and d.extra["subject"] == "江门市盛永软件科育限公司"
 
 
 def test_table1_party_row_ignores_seal_text_over_it():
