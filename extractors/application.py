@@ -340,7 +340,7 @@ def extract_table2(doc: Document, pages: list[Page]) -> Document:
     from pipeline.normalize import repair_uscc
     _set(doc, "name", hits.get("name"), _company)
     h = hits.get("uscc")
-    code, note = repair_uscc(h.text) if h else (None, None)
+    code, note = repair_uscc(h.text, ocr=h.engine != "pdfplumber") if h else (None, None)
     doc.fields["uscc"] = make_field("uscc", code, h, repaired=note)
     _set(doc, "established", hits.get("established"), parse_date)
     _set(doc, "registered_capital_wan", hits.get("registered_capital_wan"), _wan)

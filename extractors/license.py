@@ -145,7 +145,7 @@ def _code_from_lines(page: Page) -> tuple[str | None, str | None, Hit | None, st
     for line in page.lines:
         text = nfkc(line.text).replace(" ", "").upper()
         for m in USCC_RE.finditer(text):
-            code, note = repair_uscc(m.group())
+            code, note = repair_uscc(m.group(), ocr=line.engine != "pdfplumber")
             if code:
                 return code, note, Hit(m.group(), page, line.bbox, line.confidence, line.engine), None
     for line in page.lines:

@@ -157,3 +157,15 @@ def test_confused_thousands_separators_are_repaired_and_noted(text, fixed, noted
 def test_statement_amount_with_a_confused_separator_is_read():
     from extractors.statements import to_number
     assert to_number("44,804.646.58") == 44804646.58 and strict_number("2.407,200.86元") == 2407200.86
+
+
+@pytest.mark.quick
+def test_a_round_check_letter_read_0_off_an_image_is_that_letter():
+    """91440784659715063C read …0 on a scanned 表二 (the box ended flush with the C): a false USCC_INVALID.
+    Only for codes read off an image, and only a round letter: a typed 0 stays invalid, as does an OCR'd 0
+    where the check would be another character."""
+    value, why = repair_uscc("914407846597150630", ocr=True)
+    assert value == "91440784659715063C" and "第18位0→C" in why
+    assert repair_uscc("914407846597150630")[0] is None                 # typed: what the applicant wrote
+    assert repair_uscc("914407039860532710", ocr=True)[0] == "91440703986053271C"
+    assert repair_uscc("914407058283120040", ocr=True)[0] is None        # the check is 6: not a look-alike

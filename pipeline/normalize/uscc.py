@@ -62,10 +62,16 @@ def org_code_ok(code: str) -> bool:
     return org_check_char(o[:8]) == o[8]
 
 
-def repair_uscc(raw: str, max_changes: int = 2) -> tuple[str | None, str | None]:
+ROUND_CHECK = "CDGQU"      # check characters the recogniser reads as 0 when the box ends flush with their curve
+
+
+def repair_uscc(raw: str, max_changes: int = 2, ocr: bool = False) -> tuple[str | None, str | None]:
     """(code, note). A valid code comes back unchanged (note None). Otherwise OCR confusions
     (O/0, I/l/1, Z/2, S/5, B/8 …) are tried and a repair is accepted only when exactly one candidate makes the
-    check character valid (preferring one that also passes the org-code check). (None, reason) if not repairable."""
+    check character valid (preferring one that also passes the org-code check). With `ocr` (the code was
+    read off an image), a check character read 0 where the code's own check is a round letter (C D G Q U) is
+    that letter: 91440784659715063C and 91440703986053271C were read …0 on two fresh scanned 表二.
+    (None, reason) if not repairable."""
     c = compact(raw)
     if len(c) != 18:
         return None, f"长度{len(c)}位，非18位"
@@ -76,6 +82,10 @@ def repair_uscc(raw: str, max_changes: int = 2) -> tuple[str | None, str | None]
     forced = [f"{a}→{b}" for a, b in zip(c, base) if a != b]
     if is_valid_uscc(base):
         return base, "OCR修正 " + "、".join(forced)
+    if ocr and base[17] == "0" and all(ch in ALPHABET for ch in base[:17]):
+        check = _uscc.calc_check_digit(base[:17])
+        if check in ROUND_CHECK and is_valid_uscc(base[:17] + check):
+            return base[:17] + check, "OCR修正 " + "、".join(forced + [f"第18位0→{check}"])
     positions = [i for i, ch in enumerate(base) if ch in CONFUSIONS]
     found: list[tuple[str, list[int]]] = []
     for k in range(1, max_changes + 1):
