@@ -36,8 +36,8 @@ def _binary(gray: np.ndarray) -> np.ndarray:
 def _faint_binary(gray: np.ndarray, below_paper: int = 40) -> np.ndarray:
     """Ink as everything clearly darker than the paper (its median grey): faint grey print on tinted paper
     next to black blocks (a licence's QR code), where Otsu's cut falls between the blocks and the paper."""
-    _, b = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    cut = max(_, float(np.median(gray)) - below_paper)
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    cut = max(otsu, float(np.median(gray)) - below_paper)
     return (gray < cut).astype(np.uint8) * 255
 
 
@@ -127,13 +127,15 @@ def orientation_probes(rgb: np.ndarray, n: int = 3, chars: int = 10) -> dict[int
                        interpolation=cv2.INTER_NEAREST) > 0] = 255
     g, f = _small_gray(rgb)
     b = _strip_rules(_binary(g))
-    if len(_line_boxes(b)) < FEW_LINES:
+    rows = _line_boxes(b)
+    if len(rows) < FEW_LINES:
         # faint print: Otsu kept only the black blocks (a QR code), whose pieces would be the probes
         faint = _strip_rules(_faint_binary(g))
-        if len(_line_boxes(faint)) > len(_line_boxes(b)):
-            b = faint
+        faint_rows = _line_boxes(faint)
+        if len(faint_rows) > len(rows):
+            b, rows = faint, faint_rows
     out: dict[int, list[np.ndarray]] = {0: [], 90: [], 180: [], 270: []}
-    for x, y, w, h in sorted(_line_boxes(b), key=lambda t: -t[2])[:n]:
+    for x, y, w, h in sorted(rows, key=lambda t: -t[2])[:n]:
         c = _crop_px(rgb, f, x, y, min(w, chars * h), h)
         if c.size:
             out[0].append(c)

@@ -242,7 +242,7 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
     # an oval's bottom is at one end of its minor axis (in the normalised image: x when ax < ay)
     gaps = None if c.shape == "round" else ([0.0, 180.0] if c.ax < c.ay else [90.0, 270.0])
     plain = None
-    looks = []                                          # every start's horizontal lines, read
+    looks: list[tuple[str, float]] = []                # every start's horizontal lines, read
     for strip, gap in ring_strips(norm, gaps=gaps):
         up = upright(norm, gap)
         center = []
@@ -250,7 +250,7 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
             plain = normalise(rgb, c, plain=True) if plain is None else plain
             center = center_lines(upright(plain, gap), c.shape != "round")[:n_center]
         res = engine.recognize_lines([strip] + center)
-        looks.append((res[1:], center))
+        looks += res[1:]
         t, s = clean_text(res[0][0]), float(res[0][1])
         # a reading that starts or ends with code digits started at the wrong place
         score = s - 0.15 * bool(re.match(r"^\d|.*\d$", t))
@@ -272,8 +272,8 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
     if kind_of(kind_text, "") == "company":
         # the ring read best from a start that was not the seal's bottom (black print across the ring): a kind
         # line read surely under the star from another start tells the kind all the same
-        kind_text = next((t for res, _ in looks for t, s in ((clean_text(t), s) for t, s in res)
-                          if s >= 0.8 and "专用" in t and kind_of(t, "") != "company"), kind_text)
+        kind_text = next((clean_text(t) for t, s in looks
+                          if s >= 0.8 and "专用" in clean_text(t) and kind_of(t, "") != "company"), kind_text)
     if kind_of(kind_text, "") == "company" and plain is not None and c.shape == "round":
         kind_text = _kind_line_turned(engine, plain, best_gap) or kind_text
     frames = None
