@@ -235,6 +235,27 @@ def test_finer_dpi_of_scanned_pages():
 
 
 @pytest.mark.quick
+def test_seal_rendering_of_text_layer_pages(devset):
+    """A page whose seal images lie inside it is rendered at the seal detector's working size (no scaling down
+    after); a page with a 骑缝章 slice at its edge keeps seal_dpi. Both find the same seals as seal_dpi did."""
+    from pipeline.read.reader import _render, _seal_dpi
+    from pipeline.seals import find_seals
+    from pipeline.seals.detector import WORK_MAX_SIDE
+    seen = set()
+    root = Path(__file__).resolve().parents[1]
+    for f, index in ((devset / "P901-06/牵头单位/昌豪-责任承诺函.pdf", 1), (root / "sample_docs/SAMPLE-01/附件1-1 申报书.pdf", 3)):
+        pdf, pp = pdfium.PdfDocument(str(f)), pdfplumber.open(f).pages[index - 1]
+        dpi = _seal_dpi(pdf, pp, index, ReadOptions())
+        edge = any(im["x1"] >= pp.width - 2 for im in pp.images)
+        seen.add(edge)
+        assert dpi == 100 if edge else (dpi < 100 and max(_render(pdf, index, dpi).shape[:2]) <= WORK_MAX_SIDE)
+        fast, fine = (find_seals(_render(pdf, index, d), "f", index, d / 72) for d in (dpi, 100))
+        assert [(s.shape, s.edge) for s in fast] == [(s.shape, s.edge) for s in fine] and fast
+        assert all(max(abs(a - b) for a, b in zip(s.bbox, t.bbox)) < 4 for s, t in zip(fast, fine))
+    assert seen == {True, False}
+
+
+@pytest.mark.quick
 def test_ocr_text_is_folded_to_simplified_characters():
     """The recogniser read a cover's 江门市腾昌… as 江門市騰昌…: the cover then no longer matched its audit
     report's pages (the report was split in two and lost its figures)."""

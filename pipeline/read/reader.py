@@ -164,6 +164,17 @@ def _render(pdf, index: int, dpi: int) -> np.ndarray:
         page.close()
 
 
+def _seal_dpi(pdf, pp, index: int, options: ReadOptions) -> float:
+    """options.seal_dpi; a page whose images all lie inside it (seals, not a scan or a 骑缝章 slice at its edge)
+    is rendered no larger than the seal detector's working size, which would only scale it down again, at a
+    cost. An image at the page edge keeps the finer rendering: a slice is thin, and cut finely at the edge."""
+    from pipeline.seals.detector import WORK_MAX_SIDE
+    w, h = pdf.get_page_size(index - 1)
+    if any(im["x0"] <= 2 or im["top"] <= 2 or im["x1"] >= w - 2 or im["bottom"] >= h - 2 for im in pp.images):
+        return float(options.seal_dpi)
+    return min(float(options.seal_dpi), (WORK_MAX_SIDE - 1) * 72 / max(w, h))
+
+
 def _finer_dpi(pdf, index: int, options: ReadOptions) -> int | None:
     from pipeline.read.second_look import finer_dpi
     page = pdf[index - 1]
@@ -195,7 +206,8 @@ def _read_pdf(sf: StoredFile, options: ReadOptions) -> list[Page]:
                 if pp is not None and not options.force_ocr and has_usable_text(pp):
                     page = read_text_page(pp, sf.path, i)
                     if pp.images and options.seals and _find_seals() is not None:
-                        _add_seals(page, _render(pdf, i, options.seal_dpi), options.seal_dpi / 72, _engine(options), options)
+                        dpi = _seal_dpi(pdf, pp, i, options)
+                        _add_seals(page, _render(pdf, i, dpi), dpi / 72, _engine(options), options)
                 else:
                     if engine is None:
                         engine, cache = _engine(options), _cache(options)

@@ -26,7 +26,8 @@ def find_seals(image_rgb: np.ndarray, file: str, page: int, scale: float, ocr=No
         return []
     rgb = np.ascontiguousarray(image_rgb[..., :3])
     out: list[Seal] = []
-    for c in sorted(detect(rgb), key=lambda c: (c.bbox[1], c.bbox[0])):
+    keep: dict = {}
+    for c in sorted(detect(rgb, keep), key=lambda c: (c.bbox[1], c.bbox[0])):
         seal = Seal(file=file, page=page, bbox=tuple(round(v / scale, 1) for v in c.bbox),
                     shape=c.shape, confidence=round(c.score, 3), edge=c.edge, engine=ENGINE)
         if ocr is not None and c.edge is None:
@@ -35,15 +36,17 @@ def find_seals(image_rgb: np.ndarray, file: str, page: int, scale: float, ocr=No
             except Exception as e:  # a reading failure leaves the seal found but unread
                 log.warning("seal reading failed on %s p%d: %s", file, page, e)
         out.append(seal)
-    out += _unresolved_red(rgb, detected=[s.bbox for s in out], file=file, page=page, scale=scale)
+    out += _unresolved_red(rgb, detected=[s.bbox for s in out], file=file, page=page, scale=scale,
+                           mask=keep.get("red"))
     return out
 
 
-def _unresolved_red(rgb: np.ndarray, detected: list, file: str, page: int, scale: float) -> list[Seal]:
+def _unresolved_red(rgb: np.ndarray, detected: list, file: str, page: int, scale: float,
+                    mask: np.ndarray | None = None) -> list[Seal]:
     """Seal-sized red marks that detection could not resolve (an oval fused with a stamp and a printed line,
     say): kept as unread 'blob' records, so that the checks abstain there instead of claiming a missing seal."""
     import cv2
-    mask = red_mask(rgb)
+    mask = red_mask(rgb) if mask is None else mask.copy()     # (the detector's own mask when it has one)
     for x0, y0, x1, y1 in detected:
         mask[int(y0 * scale):int(y1 * scale) + 1, int(x0 * scale):int(x1 * scale) + 1] = 0
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))

@@ -202,8 +202,9 @@ def _is_seal_ring(cov: float, inner: float, marks: int, tone: float) -> bool:
     return cov >= 0.72 and 0.03 <= inner <= 0.6 and marks >= 4 and (tone >= 0.55 or (tone >= 0.35 and marks >= 10))
 
 
-def detect(rgb: np.ndarray) -> list[Candidate]:
-    """All seal candidates on an RGB page image, in full-image pixels."""
+def detect(rgb: np.ndarray, keep: dict | None = None) -> list[Candidate]:
+    """All seal candidates on an RGB page image, in full-image pixels. `keep` (optional) receives the clear-ink
+    red mask as "red" when it was made at the image's own size (for the caller to use again)."""
     H, W = rgb.shape[:2]
     f = min(1.0, WORK_MAX_SIDE / max(H, W))
     img = cv2.resize(rgb, (round(W * f), round(H * f)), interpolation=cv2.INTER_AREA) if f < 1 else rgb
@@ -218,7 +219,10 @@ def detect(rgb: np.ndarray) -> list[Candidate]:
     else:
         red = redness(img)
         min_ink = (0.02 * min(img.shape[:2])) ** 2          # too little red for any seal: stop early
-        for level, raw in enumerate(red_masks(img)):
+        masks = red_masks(img)
+        if keep is not None and f == 1:
+            keep["red"] = masks[0]
+        for level, raw in enumerate(masks):
             if cv2.countNonZero(raw) >= min_ink:
                 for c in _detect_mask(raw, red):
                     if c.edge and level > 0:
