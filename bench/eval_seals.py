@@ -138,6 +138,9 @@ def summary(rows: list[dict], verbose: bool = False) -> None:
             print("kind confusions (truth, read):", dict(kinds))
         for r in rows:
             for t, g in r["pairs"]:
+                if t["kind"] != g.get("kind"):
+                    print(f"  kind {r['id']} {t['file']} p{t['page']}: {t['kind']} -> {g.get('kind')} "
+                          f"read {g.get('text')!r} ({g.get('text_confidence')})")
                 if t.get("text") and norm(t["text"]) != norm(g.get("text")):
                     print(f"  text {r['id']} {t['file']} p{t['page']} {t['kind']}: {t['text']} -> {g.get('text')}")
             for t in r["unmatched_truth"]:

@@ -255,3 +255,32 @@ def test_missing_seal_on_a_grey_scan_merged_into_a_colour_file_is_not_claimed():
     assert ("SEAL_MISSING", E01) not in codes(check_seals(merged(True)))
     assert ("OCR_LOW_CONFIDENCE", E01) in codes(check_seals(merged(True)))
     assert ("SEAL_MISSING", E01) in codes(check_seals(merged(False)))   # black print of a colour scan looks grey
+
+
+def _licence_lines(ctx):
+    ctx.pages[f"{LIC}#1"].lines = [TextLine(text="登 记 机 关", bbox=(560, 460, 625, 473)),
+                                   TextLine(text="2019年4月18日", bbox=(630, 505, 705, 516))]
+    return ctx
+
+
+@pytest.mark.quick
+def test_unread_seal_over_the_issue_date_is_the_authority_not_the_applicants():
+    # a faint scan: the registration authority's seal read as garbage, the applicant's seal absent
+    garbled = seal(LIC, 1, "江门市职会区市场生务管理是", conf=0.45, bbox=(634, 431, 740, 537))
+    ctx = _licence_lines(build({"license": [garbled]}))
+    found = check_seals(ctx)
+    assert ("SEAL_MISSING", E01) in codes(f for f in found if f.severity != "info")
+    assert garbled.kind == SealKind.authority and garbled.engine.endswith("+登记机关位置")
+
+
+@pytest.mark.quick
+def test_seal_over_the_issue_date_by_the_date_alone_and_a_company_reading_keeps_its_kind():
+    unread = seal(LIC, 1, None, bbox=(600, 470, 706, 576))                 # over the date, right of no label
+    named = seal(LIC, 1, "恩平市康锐汽车配件有限公司", conf=0.95, bbox=(610, 420, 716, 526))
+    ctx = _licence_lines(build({"license": [unread, named]}))
+    ctx.pages[f"{LIC}#1"].lines = ctx.pages[f"{LIC}#1"].lines[1:]          # no 登记机关 line read
+    from models.provenance import Evidence, Field
+    ctx.documents[-1].fields["issued"] = Field(name="issued", value="2019-04-18",
+                                               evidence=Evidence(file=LIC, page=1, bbox=(630, 505, 705, 516)))
+    assert check_seals(ctx) == []
+    assert unread.kind == SealKind.authority and named.kind == SealKind.company

@@ -18,6 +18,7 @@ from models.report import EvidenceOut, FindingOut
 from pipeline.checks.base import Findings, KIND_CN, norm_name, own_doc, rules_of, similarity
 from pipeline.seals.reading import office_reading
 from pipeline.seals.ctc import name_logps
+from pipeline.seals.places import authority_by_place
 from pipeline.seals.verdict import best_office, judge, office_names
 
 DEFAULTS = {
@@ -194,12 +195,23 @@ def check_seals(ctx: ReviewContext) -> list[FindingOut]:
     out = Findings(ctx)
     if not any(p.seals for p in ctx.pages.values()):
         return []      # seal detection did not run (or found nothing anywhere): no claim either way
+    _authority_places(ctx)
     _resolve_offices(ctx, list(cfg.get("office_places") or []))
     for req in cfg["required"]:
         for doc in _docs(ctx, req):
             _check_place(ctx, cfg, req, doc, out)
     _check_straddle(ctx, cfg, out)
     return out.items
+
+
+def _authority_places(ctx: ReviewContext) -> None:
+    """A licence's seal over its issue date is the registration authority's (pipeline.seals.places)."""
+    for doc in ctx.docs_of_kind(DocKind.business_license):
+        pages = _pages(ctx, doc)
+        issued = doc.fields.get("issued")
+        ev = issued.evidence if issued is not None else None
+        for pg in pages[:1]:
+            authority_by_place(pg, ev.bbox if ev is not None and (ev.file, ev.page) == (pg.file, pg.index) else None)
 
 
 def _resolve_offices(ctx: ReviewContext, places: list[str]) -> None:
