@@ -12,6 +12,8 @@ characters, never add or drop one (a wider box can take in a ruling line or a ne
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Callable
 
 import numpy as np
@@ -186,3 +188,44 @@ def look_under_grey_seals(page, upright: np.ndarray, scale: float, engine) -> in
             page.lines = lines
             changed += 1
     return changed
+
+
+# ------------------------------------------------------------------ a numeral wrapped alone onto the next line
+CUT_RE = re.compile(r"[\d号]之$")                 # …167号之 | 一: the address's 之一 wrapped
+TAIL_RE = re.compile(r"^[一二三四五六七八九十]{1,2}$")
+TAIL_MIN_SCORE = 0.9
+
+
+def read_wrapped_tails(payload: dict, ocr_image: np.ndarray, engine) -> int:
+    """A line ending in 号之 whose numeral wrapped alone onto the next line: a lone 一 is a bare stroke that the
+    page's text detector passes over. The place under the line's start is read on its own; a numeral read
+    surely there is added as a box of the line's height. Changes payload["boxes"]; returns how many.
+    (The engine's own detector passes over the lone stroke in a small window as well: its ink is found here.)"""
+    boxes = payload["boxes"]
+    if not hasattr(engine, "read_lines_detail"):
+        return 0
+    H, W = ocr_image.shape[:2]
+    added = []
+    for k, b in enumerate(boxes):
+        if not CUT_RE.search(unicodedata.normalize("NFKC", b["text"]).replace(" ", "")):
+            continue
+        x0, y0, x1, y1 = b["box"]
+        h = y1 - y0
+        win = (max(0, int(x0 - 0.2 * h)), int(y1 + 0.2 * h), min(W, int(x0 + 3 * h)), min(H, int(y1 + 2.2 * h)))
+        if win[3] - win[1] < h or any(_overlap(o["box"], win) > 0.3 for o in boxes if o is not b):
+            continue                            # the next line was read (or the page ends)
+        grey = ocr_image[win[1]:win[3], win[0]:win[2]].min(axis=2)
+        ys, xs = np.nonzero(grey < np.median(grey) - 60)        # the ink in the window
+        if len(xs) < 4:
+            continue
+        m = int(h / 2)
+        ix0, iy0, ix1, iy1 = win[0] + xs.min(), win[1] + ys.min(), win[0] + xs.max() + 1, win[1] + ys.max() + 1
+        crop = np.ascontiguousarray(ocr_image[max(0, iy0 - m):iy1 + m, max(0, ix0 - m):ix1 + m])
+        text, score, _ = engine.read_lines_detail([crop])[0]
+        if score >= TAIL_MIN_SCORE and TAIL_RE.match(text.strip()):
+            cy = (iy0 + iy1) / 2
+            added.append((k + 1, {"text": text.strip(), "score": float(score),
+                                  "box": (float(ix0), cy - h / 2, float(ix1), cy + h / 2)}))
+    for k, box in reversed(added):           # each just after the line it continues
+        boxes.insert(k, box)
+    return len(added)
