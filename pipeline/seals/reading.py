@@ -51,6 +51,18 @@ def ink_image(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
 
 
+def _grey_plain(rgb: np.ndarray) -> np.ndarray:
+    """A grey-scale seal for its small horizontal lines: the thin strokes of a 财务专用章 line blur to a light grey
+    (~170-190 on paper at 240) that ink_image's cut drops, so ink is measured from the paper's own level;
+    black print is dropped as there."""
+    g = rgb[..., 0].astype(np.float32)
+    paper = float(np.percentile(g, 90))
+    near_print = cv2.dilate((g < GREY_PRINT).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    ink = np.clip((paper - 12 - g) / max(paper - 110.0, 40.0), 0, 1)
+    ink[near_print] = 0
+    return cv2.cvtColor((255 * (1 - ink)).astype(np.uint8), cv2.COLOR_GRAY2RGB)
+
+
 def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False) -> np.ndarray:
     """The seal resampled so its outline is a circle of radius R0 centred in a (2.1 R0)² image,
     as ink-on-white. Ovals are stretched to a circle along their axes."""
@@ -68,7 +80,7 @@ def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False) -> np.ndarray:
         # for the small horizontal lines (财务专用章): unblurred, so thin strokes survive that the median
         # filter washes out
         if is_grey(warped):
-            return ink_image(warped)
+            return _grey_plain(warped)
         g = np.where(warped[..., 0] >= 110, warped[..., 1], 255).astype(np.uint8)   # red ink dark, black print off
         return cv2.cvtColor(g, cv2.COLOR_GRAY2RGB)
     return ink_image(cv2.medianBlur(warped, 3))      # JPEG / scan speckle off the strokes
@@ -243,10 +255,12 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
     gaps = None if c.shape == "round" else ([0.0, 180.0] if c.ax < c.ay else [90.0, 270.0])
     plain = None
     looks: list[tuple[str, float]] = []                # every start's horizontal lines, read
+    x0, y0, x1, y1 = (int(v) for v in c.bbox)
+    grey = is_grey(rgb[max(0, y0):y1 + 1, max(0, x0):x1 + 1])   # its thin kind line is lost in `norm`
     for strip, gap in ring_strips(norm, gaps=gaps):
         up = upright(norm, gap)
         center = []
-        if c.shape != "round" or has_kind_line(up):
+        if c.shape != "round" or grey or has_kind_line(up):
             plain = normalise(rgb, c, plain=True) if plain is None else plain
             center = center_lines(upright(plain, gap), c.shape != "round")[:n_center]
         res = engine.recognize_lines([strip] + center)
