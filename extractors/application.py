@@ -143,7 +143,7 @@ def _unread_row(rows: list[dict[str, Field]], role: str, sure: str, raw: str, pa
     rest = re.sub(r"^(?:参与单位|工业企业|服务商)+", "", raw)[len(m.group(1)):]
     if len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2:
         return int(m.group(1))
-    if page is not None and bbox is not None and ink_in(page, (bbox[2] + 20, bbox[1], bbox[2] + 220, bbox[3])):
+    if page is not None and bbox is not None and ink_in(page, (bbox[2] + 20, bbox[1], bbox[2] + 220, bbox[3]), seals=True):
         return int(m.group(1))
     return None
 

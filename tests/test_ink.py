@@ -67,3 +67,25 @@ def test_table1_row_whose_name_lies_under_a_grey_seal_is_counted():
     bare = extract(Document(kind=DocKind.application_form, section="table1", pages=[("a.pdf", 2)]),
                    [p.model_copy(update={"seals": []})]).rows      # pre-numbered blank rows are no rows
     assert [(r["role"].value, r["seq"].value) for r in bare] == [("enterprise", 1), ("enterprise", 2)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, blank", [("commit_grey_no_date", True), ("commit_grey_date_under_seal", False)])
+def test_a_grey_seal_over_the_date_place_hides_only_what_is_printed_under_it(tmp_path, name, blank):
+    """Crops of two generated grey-scale 责任承诺函 scans, the 承诺方 seal stamped down to the 签署日期 line. Without a
+    date (SYN69001) the place is blank: the seal's own grey ink is no unread print (it was, and SIGN_DATE_MISSING
+    was never claimed on a grey page with a seal near the date). With a date under the seal that the OCR did not
+    read (SYN68003) its print, darker than seal ink, keeps the place from being called blank."""
+    from pathlib import Path
+
+    from extractors import extract
+    from models.packet import StoredFile
+    from models.provenance import DocKind, Document
+    from pipeline.checks.base import is_blank
+    from pipeline.read import ReadOptions, read_file
+    f = Path(__file__).parent / f"data/{name}.pdf"
+    [page] = read_file(StoredFile(path=f.name, blob=str(f), sha256="x", size=f.stat().st_size),
+                       ReadOptions(cache_dir=str(tmp_path)))
+    assert page.grey and page.seals and not any(ch.isdigit() for ln in page.lines for ch in ln.text)
+    doc = extract(Document(kind=DocKind.commitment_letter, pages=[(f.name, 1)]), [page])
+    assert is_blank(doc.fields.get("sign_date")) is blank
