@@ -148,6 +148,19 @@ def _table2(name, uscc):
 ENTS = [("enterprise", n, 1.0) for n in ("江门市鸿博电池材料有限公司", "江门市恒益电池材料有限公司", "台山市腾瑞新能源科技有限公司")]
 
 
+def test_a_table2_missing_from_table1_does_not_take_a_row_whose_own_table2_comes_later():
+    """表一 lists 昌润电机股份 (read right, once) and not 明和电机; 明和's 表二 comes first in the 申报书 and took the
+    昌润 row as a garbled reading of its own name (similarity 0.75): 明和 counted as listed, 昌润 not (the
+    injected PARTY_LIST_MISMATCH missed on a fresh one-file scan)."""
+    from pipeline.classify.parties import build_parties
+    t1 = _table1(*ENTS, ("enterprise", "江门市昌润电机股份有限公司", 0.99))
+    docs = [_cover(), t1, _table2("江门市明和电机有限公司", "91440705MAHBUYX557"),
+            _table2("江门市昌润电机股份有限公司", "914407054936832753")]
+    by_name = {p.name: p for p in build_parties(docs)}
+    assert by_name["江门市昌润电机股份有限公司"].listed_in_table1
+    assert not by_name["江门市明和电机有限公司"].listed_in_table1
+
+
 def test_a_lead_name_garbled_on_the_cover_but_read_right_on_table1_is_corrected():
     from pipeline.classify.parties import build_parties, tie_documents
     cover = _doc(DocKind.application_form, "form.pdf", ocr=True, lead_name="江门市江海区富康数宁科技育限公司")

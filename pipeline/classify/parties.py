@@ -69,9 +69,14 @@ def build_parties(docs: list[Document]) -> list[Party]:
                 role = row.get("role").value if row.get("role") else "enterprise"
                 name = row.get("name").value if row.get("name") else None
                 add("provider" if role == "provider" else "enterprise", name, listed=True, ocr=d.ocr)
-    for d in forms:
-        if d.section == "table2":
-            add("enterprise", _val(d, "name"), _val(d, "uscc"), ocr=d.ocr)
+    def known(d: Document) -> bool:
+        name, uscc = norm_name(_val(d, "name") or ""), _val(d, "uscc")
+        return any(norm_name(p.name) == name or (uscc and p.uscc == uscc) for p in parties)
+    # 表二 titles that name a party exactly are settled first, so that a 表二 of a member missing from 表一 cannot
+    # take, as a garbled reading of its name, a row whose own 表二 comes later (明和电机 took 昌润电机股份's row)
+    t2 = [d for d in forms if d.section == "table2"]
+    for d in [d for d in t2 if known(d)] + [d for d in t2 if not known(d)]:
+        add("enterprise", _val(d, "name"), _val(d, "uscc"), ocr=d.ocr)
     return parties
 
 
