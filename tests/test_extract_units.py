@@ -216,14 +216,17 @@ def test_commitment_letter_lines_and_abstention():
     d = extract(doc(DocKind.commitment_letter), [page(blank, w=595, h=842)])
     assert d.value("sign_date") is None and d.value("committer") == "鹤山市昌豪信息技术有限公司"
     assert d.fields["sign_date"].evidence is not None                  # a located blank (SIGN_DATE_MISSING)
-    # a grey scan with its seal over the blank: the date may lie unread under the seal, so it is not blank
+    # a grey scan with its seal over the blank: print under the seal that OCR did not read (unread ink, darker
+    # than the seal's own) may be the date, so the place is not blank; the seal's own ink alone leaves it blank
     grey = page(blank, w=595, h=842).model_copy(update={"grey": True, "seals": [
-        Seal(file="x.pdf", page=1, bbox=(340, 640, 450, 750))]})
+        Seal(file="x.pdf", page=1, bbox=(340, 640, 450, 750))], "unread_ink": [(365.0, 700.0, 420.0, 713.0)]})
     d = extract(doc(DocKind.commitment_letter), [grey])
     assert d.value("sign_date") is None and d.fields["sign_date"].evidence is None
+    assert extract(doc(DocKind.commitment_letter), [grey.model_copy(update={"unread_ink": []})]
+                   ).fields["sign_date"].evidence is not None
     colour = grey.model_copy(update={"grey": False})                      # red ink is lifted off on colour scans
     assert extract(doc(DocKind.commitment_letter), [colour]).fields["sign_date"].evidence is not None
-    away = grey.model_copy(update={"seals": [Seal(file="x.pdf", page=1, bbox=(300, 560, 400, 660))]})
+    away = grey.model_copy(update={"seals": [Seal(file="x.pdf", page=1, bbox=(300, 560, 400, 660))], "unread_ink": []})
     assert extract(doc(DocKind.commitment_letter), [away]).fields["sign_date"].evidence is not None
 
 
