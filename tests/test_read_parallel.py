@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from pathlib import Path
+
+import pytest
 
 from models.packet import FileProblem
 from pipeline.read import STATS
@@ -73,3 +76,17 @@ def test_workers_split_the_cores_between_their_ocr_engines(monkeypatch):
 def test_one_worker_or_one_file_reads_here():
     assert map_files(_dies_in_a_worker, ["a", "b"], 1) == ["read a in parent", "read b in parent"]
     assert map_files(_dies_in_a_worker, ["die"], 4) == ["read die in parent"]
+
+
+@pytest.mark.quick
+def test_a_workers_core_share_holds_for_opencv_too():
+    """SHENBAO_OCR_THREADS is a process's share of the cores (Dask and read workers beside each other): the OCR
+    engine's threads and OpenCV's pool both keep to it."""
+    import os
+    import subprocess
+    import sys
+    code = "import cv2; import pipeline.ocr.paddle_onnx as m; print(m.THREADS, cv2.getNumThreads())"
+    env = {**os.environ, "SHENBAO_OCR_THREADS": "1"}
+    got = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                         cwd=str(Path(__file__).resolve().parents[1]))
+    assert got.stdout.split() == ["1", "1"]

@@ -20,6 +20,10 @@ from pipeline.ocr.base import OcrBox
 os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
 
 THREADS = int(os.environ.get("SHENBAO_OCR_THREADS", "2"))
+if "SHENBAO_OCR_THREADS" in os.environ:
+    # the process's share of the cores (a Dask or read worker beside others): OpenCV's pool (page preparation,
+    # seals, tables) keeps to it as well, instead of one thread per core in every worker
+    cv2.setNumThreads(THREADS)
 ENGINE_CONFIG = {"intra_op_num_threads": THREADS, "inter_op_num_threads": 1}
 DET_CONFIG = {**ENGINE_CONFIG, "enable_cpu_mem_arena": False}
 REC_H = 48

@@ -52,6 +52,8 @@ def _share_cores(threads: str) -> None:
     wins), so that N workers' onnxruntime pools do not spin against each other. Set here, not inherited:
     the forkserver keeps the environment it started with."""
     os.environ["SHENBAO_OCR_THREADS"] = threads
+    import cv2
+    cv2.setNumThreads(int(threads))      # OpenCV's pool keeps to the worker's share too
 
 
 def _shutdown() -> None:
