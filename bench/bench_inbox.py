@@ -1,6 +1,6 @@
 """The inbox batch with the real review: first run, unchanged re-run, and Dask workers.
 
-    .venv/bin/python bench/bench_inbox.py --digital 6 --scanned 2 --seed 7700 [--dask 1,2] [--keep DIR]
+    .venv/bin/python bench/bench_inbox.py --digital 6 --scanned 2 --seed 7700 [--dask 1,2] [--keep DIR [--reuse]]
 
 Generates a folder of packets (tests.synth, truth.json is not ingested), then times `shenbao batch` as a user runs it,
 each run a fresh process with its own OCR cache folder (SHENBAO_CACHE_DIR), so "OCR calls" is the number of page
@@ -36,6 +36,10 @@ def generate(dst: Path, digital: int, scanned: int, seed: int) -> int:
         if n:
             subprocess.run([sys.executable, "-m", "tests.synth", "--out", str(dst), "--n", str(n), "--seed", str(s),
                             "--rendering", rendering, "--prefix", f"B{rendering[0].upper()}"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return count_pages(dst)
+
+
+def count_pages(dst: Path) -> int:
     import pypdfium2
     pages = 0
     for f in dst.rglob("*"):
@@ -94,12 +98,16 @@ def main() -> None:
     ap.add_argument("--worker-threads", type=int, default=None,
                     help="OCR threads of every Dask worker (default: the cores split between the workers)")
     ap.add_argument("--keep", default=None, help="work folder to keep (default: a temporary one)")
+    ap.add_argument("--reuse", action="store_true", help="with --keep: use the packets already generated there")
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-inbox-"))
     src = work / "inbox"
-    if src.exists():
-        shutil.rmtree(src)
-    pages = generate(src, a.digital, a.scanned, a.seed)
+    if a.reuse and a.keep and src.exists():
+        pages = count_pages(src)
+    else:
+        if src.exists():
+            shutil.rmtree(src)
+        pages = generate(src, a.digital, a.scanned, a.seed)
     n = a.digital + a.scanned
     print(f"{n} packets ({a.digital} digital, {a.scanned} scanned), {pages} pages")
 
