@@ -307,14 +307,16 @@ def labelled_date(pages: list[Page], label: str) -> tuple[object, Hit] | None:
             text, hit = m.group(1), h
             if not text:
                 lab = row[-1]
+                # how far right the date may stand: 150 pt; an image file's page is in pixels (~2-4 a point)
+                reach = 150.0 * max(1.0, min(page.width, page.height) / 595)
                 right = sorted((l for l in page.lines if l.bbox[0] >= lab.bbox[2] - 2 and
-                                _near_row(l.bbox, lab.bbox) and l.bbox[0] - lab.bbox[2] < 150
+                                _near_row(l.bbox, lab.bbox) and l.bbox[0] - lab.bbox[2] < reach
                                 and re.search(r"[\d年月日〇一二三四五六七八九十]", squash(l.text))),
                                key=lambda l: l.bbox[0])
                 if right:
                     hit = row_hit(page, right, sep="")
                     text = squash(hit.text)
-                elif ink_in(page, (lab.bbox[2], lab.bbox[1], lab.bbox[2] + 150, lab.bbox[3])):
+                elif ink_in(page, (lab.bbox[2], lab.bbox[1], lab.bbox[2] + reach, lab.bbox[3])):
                     return None     # grey scan, ink or a seal over the blank: the date may lie unread there
             return parse_date(text) if text else None, Hit(text, page, hit.bbox, hit.confidence, hit.engine)
     return None

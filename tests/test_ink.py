@@ -89,3 +89,17 @@ def test_a_grey_seal_over_the_date_place_hides_only_what_is_printed_under_it(tmp
     assert page.grey and page.seals and not any(ch.isdigit() for ln in page.lines for ch in ln.text)
     doc = extract(Document(kind=DocKind.commitment_letter, pages=[(f.name, 1)]), [page])
     assert is_blank(doc.fields.get("sign_date")) is blank
+
+
+def test_on_an_image_file_the_date_place_reaches_as_far_in_pixels():
+    """A grey .jpg letter (coordinates in pixels, ~2.8 per point): the date under a seal the detector missed
+    lies ~270 px right of 签署日期：, beyond the 150 units that reach 150 pt on a PDF page. It was a located blank
+    (a false SIGN_DATE_MISSING); on a page in pixels the place reaches as far as 150 pt of an A4 page."""
+    label = TextLine(text="签署日期：", bbox=(566, 1391, 704, 1426), confidence=0.99)
+    p = Page(file="x.jpg", index=1, width=1654, height=2339, ocr=True, grey=True, lines=[label],
+             unread_ink=[(978.0, 1348.0, 1115.0, 1523.0)])
+    assert labelled_date([p], "签署日期") is None
+    dated = p.model_copy(update={"unread_ink": [], "lines": [
+        label, TextLine(text="2025年08月14日", bbox=(980, 1392, 1220, 1426), confidence=0.99)]})
+    got = labelled_date([dated], "签署日期")
+    assert got is not None and str(got[0]) == "2025-08-14"
