@@ -289,6 +289,12 @@ def joined_text(pages: Iterable[Page]) -> str:
     return "".join(re.sub(r"\s+", "", " ".join(l.text for l in row)) for p in pages for row in visual_rows(p))
 
 
+def unit(page: Page) -> float:
+    """Page units per point: 1 on a PDF page; an image file's page is in pixels (about 2-4 a point on a scan or
+    photo of an A4 form), taken from its short side against an A4 page's 595 pt."""
+    return max(1.0, min(page.width, page.height) / 595)
+
+
 def labelled_date(pages: list[Page], label: str) -> tuple[object, Hit] | None:
     """(date or None, hit) after a date label (签署日期：, 日期：): on the label's row, or in the boxes just right
     of it (a date printed a little lower); a label standing alone gives (None, the label's hit with empty
@@ -307,8 +313,7 @@ def labelled_date(pages: list[Page], label: str) -> tuple[object, Hit] | None:
             text, hit = m.group(1), h
             if not text:
                 lab = row[-1]
-                # how far right the date may stand: 150 pt; an image file's page is in pixels (~2-4 a point)
-                reach = 150.0 * max(1.0, min(page.width, page.height) / 595)
+                reach = 150.0 * unit(page)          # how far right of the label the date may stand
                 right = sorted((l for l in page.lines if l.bbox[0] >= lab.bbox[2] - 2 and
                                 _near_row(l.bbox, lab.bbox) and l.bbox[0] - lab.bbox[2] < reach
                                 and re.search(r"[\d年月日〇一二三四五六七八九十]", squash(l.text))),

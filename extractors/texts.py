@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.base import Hit, find_line, find_text, labelled_date, make_field, nfkc, row_hit, visual_rows
+from extractors.base import (Hit, find_line, find_text, labelled_date, make_field, nfkc, row_hit, unit,
+                             visual_rows)
 from extractors.grid import rows_from_lines, rows_from_table
 from models.provenance import Document, Page
 from pipeline.normalize import parse_date, parse_number, squash
@@ -47,14 +48,14 @@ def extract_commitment(doc: Document, pages: list[Page]) -> Document:
             if len(rest) >= 6 and re.search(_COMPANY_END + "$", rest):
                 committer = Hit(rest, page, h.bbox, h.confidence, h.engine)
             else:
-                x0 = row[0].bbox[0]
+                x0, u = row[0].bbox[0], unit(page)
                 for nxt in rows[i + 1:i + 3]:
                     nh = row_hit(page, nxt, sep="")
                     nt = squash(nh.text)
                     # the name sits under the label, left-aligned with it; a fragment right of a seal is not it
                     # (a whole name further right, where the label's colon leads, is it too)
-                    near_x = abs(nxt[0].bbox[0] - x0) < 40 or (
-                        len(nt) >= 8 and x0 <= nxt[0].bbox[0] <= row[-1].bbox[2] + 60)
+                    near_x = abs(nxt[0].bbox[0] - x0) < 40 * u or (
+                        len(nt) >= 8 and x0 <= nxt[0].bbox[0] <= row[-1].bbox[2] + 60 * u)
                     if near_x and len(nt) >= 6 and re.search(_COMPANY_END + "$", nt):
                         committer = Hit(nt, page, nh.bbox, nh.confidence, nh.engine)
                         break

@@ -230,6 +230,19 @@ def test_commitment_letter_lines_and_abstention():
     assert extract(doc(DocKind.commitment_letter), [away]).fields["sign_date"].evidence is not None
 
 
+def test_commitment_letter_on_an_image_file_in_pixels():
+    """A .jpg letter (page in pixels, ~2.8 a point): the 承诺方 name cut under its seal (…科技有限) stands 237 px
+    right of the label's start, as far as 66 pt would on a PDF page; it was measured as points (40 / 60), so
+    the letter gave no hint whose it is and was tied to nobody (a false DOC_MISSING)."""
+    boxes = [("2025年江门市工业互联网产业集群试点项目", 407, 221, 1242, 258), ("责任承诺函", 438, 270, 793, 302),
+             ("承诺方（盖章）：", 425, 928, 596, 953), ("江门市恒骏网络科技有限", 662, 980, 921, 1014),
+             ("市", 743, 1010, 777, 1030, 0.908), ("签署日期：", 423, 1042, 530, 1071),
+             ("2025年08月14日", 662, 1038, 820, 1071)]
+    d = extract(doc(DocKind.commitment_letter), [page(boxes, w=1654, h=2339)])
+    assert d.extra.get("subject") == "江门市恒骏网络科技有限" and d.value("committer") is None
+    assert d.value("sign_date") == dt.date(2025, 8, 14)
+
+
 def test_commitment_letter_name_right_of_the_label_and_seal_ring_on_the_date_row():
     """A grey scan read again under its seal: the name stands right of the label's colon on the next row, and
     ring characters of the seal ('A', '司') share the rows of the name and the date."""
