@@ -252,3 +252,18 @@ def test_a_seal_with_the_registered_name_is_the_partys_when_table2_declares_anot
                    fields={"name": Field(name="name", value=registered)})
     ctx = ReviewContext(packet=Packet(id="x", source="x"), pages={"lic.pdf#1": page}, documents=[lic], parties=[party])
     assert not [f for f in check_seals(ctx) if f.code in ("SEAL_NAME_MISMATCH", "SEAL_MISSING")]
+
+
+def test_a_blurred_reading_that_keeps_the_trade_name_is_not_a_strangers_seal():
+    """A grey-scan 责任承诺函 seal of 开平市通宇智能装备有限公司 read 天平市通字智能装各有限公司 (0.983): three look-alikes
+    (开→天, 宇→字, 备→各), each surely read with the right one nowhere among the guesses. Three foreign characters
+    made it a stranger's seal (a false SEAL_NAME_MISMATCH); it keeps 通 of the 字号, and the ink fits the party's
+    name far better than any other (no sure change left): it is the party's own seal."""
+    import json
+    from pathlib import Path
+    got = json.loads((Path(__file__).parent / "data/seal_ctc_tongyu_grey.json").read_text(encoding="utf-8"))
+    frames = [[(c, lp) for c, lp in fr] for fr in got["ring_ctc"]]
+    v = judge(frames, "开平市通宇智能装备有限公司", ["江门市嘉和信息科技有限公司", "江门市昌博信息技术有限公司"])
+    assert v.kind == "own"
+    # a seal with another 字号 altogether is still a stranger's
+    assert judge(frames, "开平市华信科技装配有限公司", ["江门市嘉和信息科技有限公司"]).kind == "stranger"
