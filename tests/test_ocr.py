@@ -196,3 +196,21 @@ def test_faint_print_beside_a_qr_code_is_probed_not_the_code(turn):
     from pipeline.prep import detect_rotation
     img = _faint_licence()
     assert (detect_rotation(rotate(img, turn), get_engine()) + turn) % 360 == 0
+
+
+@pytest.mark.quick
+def test_red_brown_print_of_a_licence_is_not_faded_as_seal_ink():
+    """A generated licence scan prints 成立日期 2004年10月02日 in a red-brown (R ~110-140): a few of its pixels pass
+    as red, sparse and dark, and their blob was faded through the red channel like seal ink (2004 read 2001,
+    a false ESTABLISHED_MISMATCH). Such blobs are print: the crop comes out unchanged. A seal drawn on it is
+    still whitened."""
+    from pathlib import Path
+
+    from PIL import Image
+    crop = np.asarray(Image.open(Path(__file__).parent / "data/licence_brown_date.png").convert("RGB"))
+    assert (red_mask(crop) > 0).any()                        # some of the print passes as red
+    assert (suppress_red(crop) == crop).all()
+    sealed = crop.copy()
+    cv2.circle(sealed, (380, 70), 60, (220, 40, 40), 6)
+    ring = (sealed == (220, 40, 40)).all(axis=2)
+    assert (suppress_red(sealed)[ring].min(axis=1) > 180).mean() > 0.95

@@ -238,9 +238,19 @@ def red_mask(rgb: np.ndarray) -> np.ndarray:
     return red.astype(np.uint8) * 255
 
 
+def _sparse_dark(rgb: np.ndarray, mask: np.ndarray, lab: np.ndarray, i: int, x: int, y: int, w: int, h: int) -> bool:
+    """The blob's red pixels are few (< 5 % of its box) and dark (median R < 150): print, not a seal."""
+    red = (lab[y:y + h, x:x + w] == i) & (mask[y:y + h, x:x + w] > 0)
+    n = int(red.sum())
+    return n < 0.05 * w * h and (n == 0 or float(np.median(rgb[y:y + h, x:x + w, 0][red])) < 150)
+
+
 def suppress_red(rgb: np.ndarray, min_size: int = 60, all_red: bool = False) -> np.ndarray:
     """Remove seal-like red blobs (roughly square, >= min_size px) so black text under a seal
-    reads cleanly. Long red text lines (红头 headings) are kept unless all_red."""
+    reads cleanly. Long red text lines (红头 headings) are kept unless all_red; so is dark red-brown print
+    sparse in its blob (a licence's frame and brown digits, red pixels < 5 % of the blob and darker than
+    R 150 at their median: faded through the red channel, 2004 read 2001). Seal ink is bright (R ~180+), or
+    dense in its ring."""
     mask = red_mask(rgb)
     if not mask.any():
         return rgb
@@ -256,7 +266,7 @@ def suppress_red(rgb: np.ndarray, min_size: int = 60, all_red: bool = False) -> 
     n, lab, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if max(w, h) >= min_size and 0.4 <= w / max(h, 1) <= 2.5:
+        if max(w, h) >= min_size and 0.4 <= w / max(h, 1) <= 2.5 and not _sparse_dark(rgb, mask, lab, i, x, y, w, h):
             # inside a seal use the red channel: red ink is bright there, black text stays dark
             # (text strokes under the seal survive, unlike simply whitening red pixels)
             sub = lab[y:y + h, x:x + w] == i
