@@ -114,7 +114,7 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
     return payload, prep
 
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4     # 4: red-brown print is no longer faded as seal ink (prep.suppress_red)
 # Entries written before pages were turned by recognition probes lack ORIENT_MARK; such an entry is kept
 # (and marked) when the probes turn the page the same way, otherwise the page is read again.
 ORIENT_MARK = "orient4"
