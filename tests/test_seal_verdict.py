@@ -105,11 +105,12 @@ def test_garbled_reading_is_not_another_members_seal():
     assert judge(fr, OWN, [OWN, "江门市新兴电机有限公司"]).kind == "unsure"
 
 
-@pytest.mark.parametrize("side,abstain", [(144, True), (129, True), (119, False)])
+@pytest.mark.parametrize("side,abstain", [(144, True), (129, True), (124, True), (119, False)])
 def test_stacked_provider_seals_found_as_one_oversized_seal_abstain(side, abstain):
     """Providers stamped over each other on 表一 are found as one seal larger than a seal (three stacked: 144 pt,
-    two almost on one centre: 129 pt, against 114 pt seals): the one read (surely 源新) does not prove the others
-    stamped nowhere. A seal of about the usual size is one seal: the provider without one misses it."""
+    two almost on one centre: 129 pt, two 10 pt apart on a digital page: 124 pt, against 114 pt seals): the one
+    read (surely 源新) does not prove the others stamped nowhere. A seal of about the usual size is one seal: the
+    provider without one misses it."""
     big = Seal(file="a.pdf", page=2, bbox=(319, 484, 319 + side - 17, 484 + side), text="江门市源新数字科技有限公司",
                text_confidence=0.95,
                kind="company", shape="round")
