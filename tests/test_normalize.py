@@ -49,9 +49,19 @@ def test_org_code_check_character():
     ("９１４４０７８４７９７７６４３５７Ｆ", "91440784797764357F", None),
 ])
 def test_repair_uscc(raw, fixed, note):
-    value, why = repair_uscc(raw)
+    value, why = repair_uscc(raw, ocr=True)
     assert value == fixed
     assert (why is None) if note is None else (note in why)
+
+
+def test_a_typed_code_keeps_the_characters_its_alphabet_holds():
+    """On a text layer 8 is what the applicant typed, not a misread B: …44877539XQ stays invalid (it was
+    'repaired' to …44B77539XQ on a digital 表二, hiding a wrong code); letters no code holds (O I S V Z) are
+    still certain repairs."""
+    assert repair_uscc("9144070344877539XQ") == (None, "校验码不符")
+    assert repair_uscc("9144070344877539XQ", ocr=True)[0] == "9144070344B77539XQ"
+    assert repair_uscc("914407037624222B52")[0] is None
+    assert repair_uscc("9144O784797764357F")[0] == "91440784797764357F"
 
 
 def test_repair_refuses_when_not_unique_or_wrong_length():

@@ -68,7 +68,8 @@ ROUND_CHECK = "CDGQU"      # check characters the recogniser reads as 0 when the
 def repair_uscc(raw: str, max_changes: int = 2, ocr: bool = False) -> tuple[str | None, str | None]:
     """(code, note). A valid code comes back unchanged (note None). Otherwise OCR confusions
     (O/0, I/l/1, Z/2, S/5, B/8 …) are tried and a repair is accepted only when exactly one candidate makes the
-    check character valid (preferring one that also passes the org-code check). With `ocr` (the code was
+    check character valid (preferring one that also passes the org-code check); on a typed code (not `ocr`)
+    only letters the code's alphabet never holds are repaired. With `ocr` (the code was
     read off an image), a check character read 0 where the code's own check is a round letter (C D G Q U) is
     that letter: 91440784659715063C and 91440703986053271C were read …0 on two fresh scanned 表二.
     (None, reason) if not repairable."""
@@ -86,6 +87,10 @@ def repair_uscc(raw: str, max_changes: int = 2, ocr: bool = False) -> tuple[str 
         check = _uscc.calc_check_digit(base[:17])
         if check in ROUND_CHECK and is_valid_uscc(base[:17] + check):
             return base[:17] + check, "OCR修正 " + "、".join(forced + [f"第18位0→{check}"])
+    if not ocr:
+        # typed (a text layer): a character the code's alphabet holds is what the applicant typed (8 is not a
+        # misread B there); only letters the alphabet never holds (O, I, S, V, Z) were certain repairs above
+        return None, "校验码不符"
     positions = [i for i, ch in enumerate(base) if ch in CONFUSIONS]
     found: list[tuple[str, list[int]]] = []
     for k in range(1, max_changes + 1):
@@ -109,10 +114,11 @@ def repair_uscc(raw: str, max_changes: int = 2, ocr: bool = False) -> tuple[str 
 
 
 def find_usccs(text: str) -> list[str]:
-    """Valid (or uniquely repairable) credit codes in free text, in order, no repeats."""
+    """Valid (or uniquely repairable) credit codes in free text, in order, no repeats (to tell whose a page is:
+    read off an image or typed, a look-alike is repaired when that alone makes the code valid)."""
     out: list[str] = []
     for m in USCC_RE.finditer(unicodedata.normalize("NFKC", text or "")):
-        code, _ = repair_uscc(m.group())
+        code, _ = repair_uscc(m.group(), ocr=True)
         if code and code not in out:
             out.append(code)
     return out
