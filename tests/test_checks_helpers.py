@@ -43,6 +43,9 @@ def test_names_and_addresses_normalise():
     assert norm_name("江门市 康锐(汽车)配件有限公司") == norm_name("江门市康锐（汽车）配件有限公司")
     assert norm_address("广东省江门市新会区古井镇腾飞路46号（自编2号）", RULES) == \
         norm_address("新会区古井镇腾飞路46号(自编2号)", RULES)
+    # a speck read as a colon on a scanned licence is no other address (a false ADDRESS_MISMATCH)
+    assert norm_address("开平市长沙街道金星路:351号（自编2号）", RULES) == norm_address("开平市长沙街道金星路351号（自编2号）", RULES)
+    assert norm_address("开平市长沙街道金星路352号", RULES) != norm_address("开平市长沙街道金星路351号", RULES)
 
 
 @pytest.mark.parametrize("addr,inside", [("广东省中山市小榄镇富民路330号（厂房A）", False), ("开平市水口镇迎宾路201号", True),

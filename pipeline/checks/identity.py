@@ -24,8 +24,9 @@ def _conf(f: Field | None) -> float:
 
 
 def norm_address(s: str, rules: dict) -> str:
-    """Address compared without province/city prefixes, spaces, brackets' width and trailing punctuation."""
-    t = norm_name(s)
+    """Address compared without province/city prefixes, spaces, brackets' width and punctuation (no address
+    differs by a colon or a comma: OCR reads a speck after 金星路 as ':')."""
+    t = re.sub(r"[:：;；,，、.。·'\"“”‘’]", "", norm_name(s))
     for pre in ("中国", "中华人民共和国", squash(rules["region"].get("province") or "广东省"),
                 squash(rules["region"]["city"])):
         if t.startswith(pre):
