@@ -3,7 +3,6 @@ Results are cached by the image's sha256 and the engine name."""
 from __future__ import annotations
 
 import time
-import unicodedata
 from typing import Callable
 
 import numpy as np
@@ -13,7 +12,7 @@ from pipeline.ocr.base import OcrBox
 from pipeline.prep import Prepared, deskew, detect_rotation, is_sparse, prepare, rotate, suppress_red
 from pipeline.read.cache import STATS, OcrCache, image_sha256
 from pipeline.read.options import ReadOptions
-from pipeline.read.second_look import CUT_RE, read_wrapped_tails, second_look
+from pipeline.read.second_look import read_wrapped_tails, second_look
 
 
 def _scale_table(t: Table, f: float) -> Table:
@@ -107,7 +106,7 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
     if options.second_look:
         payload[SECOND_LOOK] = second_look(payload, mins, lambda: prep.upright, hires, factor, engine,
                                            options.suppress_red)
-    payload[TAILS] = read_wrapped_tails(payload, prep.ocr_image, engine)
+    read_wrapped_tails(payload, prep.ocr_image, engine)
     payload["tables"] = _tables(prep.ocr_image, payload, options)
     STATS.ocr_calls += 1
     STATS.ocr_seconds += time.perf_counter() - t0
@@ -122,8 +121,6 @@ ORIENT_MARK = "orient4"
 SIDEWAYS_MARK = "sideways1"
 # Entries of pages with a finer image that were not given a second look (older entries) get it on a hit.
 SECOND_LOOK = "second_look"
-# Entries written before wrapped numerals were looked for (…号之 | 一) get the look on a hit.
-TAILS = "tails1"
 
 
 def cache_key(engine, options: ReadOptions) -> str:
@@ -168,18 +165,6 @@ def _late_second_look(rgb: np.ndarray, payload: dict, engine, options: ReadOptio
         payload["tables"] = _tables(suppress_red(img) if options.suppress_red else img, payload, options)
 
 
-def _late_tails(rgb: np.ndarray, payload: dict, engine, options: ReadOptions) -> None:
-    """The wrapped-numeral look for a cached entry made without it (only pages with a line ending in 号之)."""
-    n = 0
-    if any(CUT_RE.search(unicodedata.normalize("NFKC", b["text"]).replace(" ", "")) for b in payload["boxes"]):
-        img = deskew(rotate(rgb, payload["rotation"]), payload["skew"])
-        img = suppress_red(img) if options.suppress_red else img
-        n = read_wrapped_tails(payload, img, engine)
-        if n and options.tables:
-            payload["tables"] = _tables(img, payload, options)
-    payload[TAILS] = n
-
-
 def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, options: ReadOptions,
              cache: OcrCache | None = None, want_upright: bool = False,
              hires: Callable[[], np.ndarray] | None = None, factor: float = 1.0) -> tuple[Page, np.ndarray | None]:
@@ -193,10 +178,6 @@ def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, optio
         STATS.cache_hits += 1
         if options.second_look and SECOND_LOOK not in payload:
             _late_second_look(rgb, payload, engine, options, hires, factor)
-            if cache:
-                cache.put(sha, cache_key(engine, options), payload)
-        if TAILS not in payload:
-            _late_tails(rgb, payload, engine, options)
             if cache:
                 cache.put(sha, cache_key(engine, options), payload)
         if want_upright:

@@ -106,13 +106,11 @@ def judge(frames, own: str, names: list[str]) -> Verdict:
     scored = sorted(zip(lps, cands), reverse=True)
     best_other = scored[0] if scored else (-math.inf, None)
     sure_own, total_own = sure_changes(frames, own)
-    foreign = foreign_chars(frames[: len(frames) // 2], own)
     # another company's seal shows another 字号: a reading that keeps a character of the party's 字号 is the
     # party's own seal blurred into look-alikes (天平市通字智能装各 for 开平市通宇智能装备, each surely read)
     a, b = core_span(own)
     kept = any(c in "".join(ch for ch, _ in greedy(frames[: len(frames) // 2])) for c in own[a:min(b, a + 2)])
-    if kept:
-        foreign = []
+    foreign = [] if kept else foreign_chars(frames[: len(frames) // 2], own)
     stranger = Verdict("stranger", None, [("", c) for c in foreign], lp_own - best_other[0])
     if best_other[0] >= lp_own + OTHER_MARGIN:
         sure_other, total_other = sure_changes(frames, best_other[1])
@@ -127,7 +125,6 @@ def judge(frames, own: str, names: list[str]) -> Verdict:
         return stranger
     if not sure_own:
         return Verdict("own", own, [], lp_own - best_other[0])
-    a, b = core_span(own)
     if len(sure_own) == 1 and total_own == 1 and a <= sure_own[0][0] < b:
         return Verdict("changed", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
     return Verdict("unsure", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
