@@ -81,6 +81,7 @@ class Seal(BaseModel):
     confidence: float = 0.0       # detection confidence
     text: str | None = None       # the curved text read off the ring (the owner's name)
     text_confidence: float | None = None
+    text_read: str | None = None  # the recogniser's own reading, kept when `text` became the name the ink fits
     kind: SealKind = SealKind.unknown
     kind_text: str | None = None  # horizontal text under the star (财务专用章 …)
     is_copy_stamp: bool = False   # a rectangular 与原件一致 stamp: not a seal

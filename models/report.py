@@ -90,6 +90,7 @@ class SealOut(_Open):
     bbox: tuple[float, float, float, float]
     text: str | None = None
     kind: SealKindName = "unknown"
+    read: str | None = None       # the recogniser's own reading, where `text` is the name the ink fits
 
 
 class PartyOut(_Open):

@@ -62,7 +62,7 @@ def _seals_of(party: Party, ctx: ReviewContext) -> list[SealOut]:
             key = (s.file, s.page, tuple(round(v) for v in s.bbox))
             if key not in seen:
                 seen.add(key)
-                out.append(SealOut(file=s.file, page=s.page, bbox=s.bbox, text=s.text,
+                out.append(SealOut(file=s.file, page=s.page, bbox=s.bbox, text=s.text, read=s.text_read,
                                    kind=(s.kind if isinstance(s.kind, SealKind) else SealKind(s.kind)).value))
     return out
 

@@ -13,13 +13,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from models.packet import Party, ReviewContext
-from models.provenance import DocKind, Document, Page, Seal, SealKind
+from models.provenance import DocKind, Document, Page, Seal
 from models.report import EvidenceOut, FindingOut
-from pipeline.checks.base import Findings, KIND_CN, norm_name, own_doc, rules_of, similarity
+from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similarity
 from pipeline.seals.reading import office_reading
 from pipeline.seals.ctc import name_logps
 from pipeline.seals.places import authority_by_place
-from pipeline.seals.verdict import best_office, judge, office_names
+from pipeline.seals.verdict import judge
+from pipeline.checks.seal_names import own_names, resolve_texts
 
 DEFAULTS = {
     "required": [
@@ -196,7 +197,7 @@ def check_seals(ctx: ReviewContext) -> list[FindingOut]:
     if not any(p.seals for p in ctx.pages.values()):
         return []      # seal detection did not run (or found nothing anywhere): no claim either way
     _authority_places(ctx)
-    _resolve_offices(ctx, list(cfg.get("office_places") or []))
+    resolve_texts(ctx, list(cfg.get("office_places") or []))
     for req in cfg["required"]:
         for doc in _docs(ctx, req):
             _check_place(ctx, cfg, req, doc, out)
@@ -212,24 +213,6 @@ def _authority_places(ctx: ReviewContext) -> None:
         ev = issued.evidence if issued is not None else None
         for pg in pages[:1]:
             authority_by_place(pg, ev.bbox if ev is not None and (ev.file, ev.page) == (pg.file, pg.index) else None)
-
-
-def _resolve_offices(ctx: ReviewContext, places: list[str]) -> None:
-    """Registration-office and auditor seals are nobody's place, but report.json lists their text: a reading
-    is set to the office name the ink fits (the parties' regulators, the firms named on the page)."""
-    names = [p.name for p in ctx.parties]
-    for pg in ctx.pages.values():
-        for s in pg.seals:
-            if not s.ring_ctc or not s.text or s.edge:
-                continue
-            t = _norm(s.text)
-            if not (s.kind.value == "authority" or "会计" in t or "事务所" in t):
-                continue
-            hit = best_office(s.ring_ctc, office_names(names, [ln.text for ln in pg.lines], places))
-            if hit:
-                s.text = hit
-                if hit.endswith("市场监督管理局"):
-                    s.kind = SealKind.authority
 
 
 def _check_place(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, out: Findings) -> None:
@@ -347,7 +330,7 @@ def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, 
         return
     m = best_party(seal.text, ctx.parties, party)
     # the party's seal carries its registered name, which may differ from the one declared on 表二
-    m.own = max([m.own] + [name_score(seal.text, n) for n in _own_names(ctx, party)[1:]])
+    m.own = max([m.own] + [name_score(seal.text, n) for n in own_names(ctx, party)[1:]])
     if m.own >= 0.999:
         return
     detail = {"slot": slot, "field": "seal_text"}
@@ -384,12 +367,12 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
     verdict): a look-alike misreading is not a mismatch; another member's name, or the party's name with a
     surely changed 字号 character, is."""
     # the party's seal carries its registered name, which may differ from the one declared on 表二
-    own = _own_names(ctx, party)
+    own = own_names(ctx, party)
     if len(own) > 1:
         own.sort(key=lambda n: -name_logps(seal.ring_ctc + seal.ring_ctc, [n])[0])
     v = judge(seal.ring_ctc, own[0], [p.name for p in ctx.parties if p is not party])
     conf = seal.text_confidence or 0.0
-    detail = {"slot": slot, "field": "seal_text", "verdict": v.kind, "read": seal.text}
+    detail = {"slot": slot, "field": "seal_text", "verdict": v.kind, "read": seal.text_read or seal.text}
     if v.kind == "own":
         seal.text = _norm_text(party.name)       # the ink fits the party's name: that is what it reads
         return
@@ -421,17 +404,6 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
                 detail={**detail, "changes": v.changes})
         return
     _low(out, party, seal, ev, place, conf, detail)
-
-
-def _own_names(ctx: ReviewContext, party: Party) -> list[str]:
-    """The party's names: the one the packet knows it by, its licence's and its 表二's."""
-    names = [party.name]
-    for d, key in ((own_doc(ctx, party, DocKind.business_license), "name"),
-                   (own_doc(ctx, party, DocKind.application_form, "table2"), "name")):
-        n = d.value(key) if d is not None else None
-        if n and _norm(n) not in {_norm(x) for x in names}:
-            names.append(n)
-    return names
 
 
 def _norm_text(s: str) -> str:

@@ -161,7 +161,7 @@ def _party_view(i: int, p: PartyOut, n_findings: Counter) -> dict[str, Any]:
             v = getattr(p.financials, k)
             if v is not None:
                 facts.append(("财务·" + cn.field_label(k), cn.fmt_field(k, v)))
-    seals = [{"source": _source(s.file, s.page), "text": s.text or "（未识别文字）",
+    seals = [{"source": _source(s.file, s.page), "text": s.text or "（未识别文字）", "read": s.read,
               "kind": cn.seal_kind_cn(s.kind)} for s in p.seals]
     return {"anchor": f"p-{i}", "role_cn": cn.role_cn(p.role), "name": p.name, "uscc": p.uscc,
             "facts": facts, "seals": seals,

@@ -17,6 +17,7 @@ and the name's character is not among its top guesses at that place.
 from __future__ import annotations
 
 import difflib
+import logging
 import math
 import re
 import unicodedata
@@ -24,16 +25,20 @@ from dataclasses import dataclass, field
 
 from pipeline.seals.ctc import FLOOR, greedy, name_logps
 
+log = logging.getLogger(__name__)
+
 SURE_P = 0.9                 # a read character counts as a real difference only this sure
 STRANGER_CHARS = 3           # surely read characters foreign to the party's name that make a stranger's seal
 NEAR_LOGP = math.log(0.02)   # a guess this likely nearby may be the party's character misread
 GENERIC = set("省市区县镇州有限责任股份公司集团")
+LIKELY = math.log(10)      # prior weight of a name the seal's place makes likely
 OTHER_MARGIN = 6.0           # log-likelihood margin for another name to beat the party's
 PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
 SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
 
 
-def _n(s: str) -> str:
+def seal_name(s: str) -> str:
+    """A name as seals are scored: NFKC, no spaces, full-width brackets (the recogniser's alphabet)."""
     s = unicodedata.normalize("NFKC", s or "")
     return re.sub(r"\s+", "", s).replace("(", "（").replace(")", "）")
 
@@ -99,8 +104,8 @@ def core_span(name: str) -> tuple[int, int]:
 
 def judge(frames, own: str, names: list[str]) -> Verdict:
     frames = frames + frames       # the ring read twice: a name that wraps past the strip's start is whole
-    own = _n(own)
-    cands = {_n(n) for n in names if n} - {own}
+    own = seal_name(own)
+    cands = {seal_name(n) for n in names if n} - {own}
     cands = sorted(cands)
     lp_own, *lps = name_logps(frames, [own, *cands])
     scored = sorted(zip(lps, cands), reverse=True)
@@ -136,31 +141,68 @@ FIRM_RE = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?会计师事务所(?:（特
 def office_names(party_names: list[str], lines: list[str], places: list[str] = ()) -> list[str]:
     """Names an authority's or auditor's seal may carry: the market regulator of each given place and of
     each party's place (city, and city + district), and the accounting firms named in the page's text."""
-    out = {_n(p) + "市场监督管理局" for p in places}
+    out = {seal_name(p) + "市场监督管理局" for p in places}
     for n in party_names:
-        m = PLACE_RE.match(_n(n))
+        m = PLACE_RE.match(seal_name(n))
         if m and m.group(2):
             out.add((m.group(1) or "") + m.group(2) + "市场监督管理局")
             if m.group(3):
                 out.add((m.group(1) or "") + m.group(2) + m.group(3) + "市场监督管理局")
                 out.add(m.group(3) + "市场监督管理局")
     for ln in lines:
-        out.update(_n(f) for f in FIRM_RE.findall(_n(ln)))
+        out.update(seal_name(f) for f in FIRM_RE.findall(seal_name(ln)))
     return sorted(out)
 
 
 def best_office(frames, names: list[str], margin: float = 3.0) -> str | None:
     """The one office name the ink fits (no sure difference, clearly the best), else None."""
+    return best_name(frames, {n: n for n in names}, set(names), margin)
+
+
+def best_name(frames, groups: dict[str, str], offices: set[str], margin: float = 3.0,
+              likely: set[str] = frozenset()) -> str | None:
+    """The one name of `groups` (name -> whose it is: a party's declared and registered names share one
+    owner) the ink fits: clearly likelier than any other owner's name, and no surely read character against
+    it where that would matter. A company name takes no sure difference in its place or 字号 (a seal with a
+    changed 字号 keeps its own reading) and few differences at all; an office name (`offices`) takes one
+    sure difference in its office words (监督 misread), never in its place (恩平 → 开平). Names in `likely`
+    are LIKELY times likelier before the ink is seen (the regulator of the licence's own address)."""
+    names = sorted(groups)
     if not frames or not names:
         return None
-    frames = frames + frames
-    scored = sorted(zip(name_logps(frames, list(names)), names), reverse=True)
-    best = scored[0]
-    if len(scored) > 1 and best[0] < scored[1][0] + margin:
+    twice = frames + frames          # a name read from inside the ring wraps past the strip's start
+    scored = sorted(((lp + (LIKELY if n in likely else 0.0), n) for lp, n in zip(name_logps(twice, names), names)),
+                    reverse=True)
+    lp, best = scored[0]
+    rival = next((s for s, n in scored[1:] if groups[n] != groups[best]), -math.inf)
+    if lp < rival + margin:
+        log.debug("seal name: no clear best %s", scored[:2])
         return None
-    sure, total = sure_changes(frames, best[1])
-    m = PLACE_RE.match(best[1])
-    place_end = m.end() if m else 0
-    # a sure difference is let pass in the office words (监督 misread), never in the place (恩平 → 开平)
-    ok = len(sure) <= 1 and all(i >= place_end for i, _, _ in sure) and total <= len(best[1]) // 2
-    return best[1] if ok else None
+    # free frames explain a place the ink shows before a shorter form of a name (新会区… in 江门市新会区…), a
+    # partnership's form after it (…会计师事务所（特殊普通合伙）): the longest form the ink fits as well is taken
+    forms = sorted((n for s, n in scored if groups[n] == groups[best] and s >= lp - 1.0
+                    and (n.endswith(best) or n.startswith(best))), key=len, reverse=True)
+    for form in forms:
+        if form in offices:
+            m = PLACE_RE.match(form)
+            place_end = m.end() if m else 0
+            ok = _fits(frames, form, lambda sure, total: len(sure) <= 1 and all(i >= place_end for i, _, _ in sure)
+                       and total <= len(form) // 2)
+        else:
+            _, core_end = core_span(form)
+            ok = _fits(frames, form, lambda sure, total: all(i >= core_end for i, _, _ in sure)
+                       and total <= len(form) // 3)
+        if ok:
+            return form
+    return None
+
+
+def _fits(frames, name: str, test) -> bool:
+    """`test(sure, total)` on the name's differences from the reading, read once or (a name wrapping past
+    the strip's start) twice round."""
+    for fr in (frames, frames + frames):
+        sure, total = sure_changes(fr, name)
+        if test(sure, total):
+            return True
+    log.debug("seal name: %s does not fit %s (sure %s, %d differences)", name, "".join(c for c, _ in greedy(frames)), sure, total)
+    return False

@@ -1,0 +1,81 @@
+"""Seal texts set to the name the ink fits (pipeline.checks.seal_names): lexicon-constrained reading."""
+import math
+
+import pytest
+
+from models.packet import Packet, Party, ReviewContext
+from models.provenance import DocKind, Document, Field, Page, Seal, TextLine
+from pipeline.checks.seal_names import lexicon, resolve_texts
+from tests.test_seal_verdict import OTHER, OWN, frames_of
+
+pytestmark = pytest.mark.quick
+FIRM = "江门市五邑会计师事务所有限公司"
+OFFICE = "江门市新会区市场监督管理局"
+
+
+def unsure(text: str, at: dict[int, str], p: float = 0.6):
+    """Frames spelling `text` with the characters at `at` read as look-alikes (p), the right one second."""
+    return frames_of(text, {i: [(c, math.log(p)), (text[i], math.log(0.3)), ("", math.log(0.1))] for i, c in at.items()})
+
+
+def _ctx(*seals: Seal) -> ReviewContext:
+    lic = Page(file="lic.jpg", index=1, width=1240, height=1754, ocr=True, seals=[s for s in seals if s.file == "lic.jpg"])
+    audit = Page(file="audit.pdf", index=1, width=595, height=842, ocr=True,
+                 seals=[s for s in seals if s.file == "audit.pdf"],
+                 lines=[TextLine(text=f"{FIRM}（盖章）", bbox=(300, 700, 560, 720))])
+    lead = Party(key="L", role="lead", name=OWN, uscc="91440700MA00000001")
+    other = Party(key="E01", role="enterprise", name=OTHER, uscc="91440700MA00000002")
+    # the member is named after 江门市 but registered in 新会区: its licence's address says so
+    doc = Document(kind=DocKind.business_license, pages=[("lic.jpg", 1)], party_key="E01",
+                   fields={"name": Field(name="name", value=OTHER),
+                           "address": Field(name="address", value="江门市新会区会城街道今古洲路8号")})
+    return ReviewContext(packet=Packet(id="x", source="x"), pages={"lic.jpg#1": lic, "audit.pdf#1": audit},
+                         documents=[doc], parties=[lead, other])
+
+
+def test_lexicon_holds_party_names_regulators_of_addresses_and_named_firms():
+    groups, offices = lexicon(_ctx(), [])
+    assert groups[OWN] != groups[OTHER]
+    assert {OFFICE, "江门市市场监督管理局", FIRM} <= offices
+    assert OWN not in offices
+
+
+def test_garbled_office_and_firm_readings_become_the_names_the_ink_fits():
+    office = Seal(file="lic.jpg", page=1, bbox=(800, 1400, 1000, 1600), text="江门市职会区市场监资管理局",
+                  text_confidence=0.7, kind="company", ring_ctc=unsure(OFFICE, {3: "职", 10: "资"}))
+    firm = Seal(file="audit.pdf", page=1, bbox=(400, 650, 513, 763), text="江门市五会计师事务有限公司",
+                text_confidence=0.8, kind="company", ring_ctc=frames_of("江门市五会计师事务有限公司"))
+    assert resolve_texts(_ctx(office, firm), []) == 2
+    assert (office.text, office.kind.value, office.text_read) == (OFFICE, "authority", "江门市职会区市场监资管理局")
+    assert firm.text == FIRM and firm.text_read == "江门市五会计师事务有限公司"
+
+
+def test_a_surely_changed_trade_name_keeps_its_own_reading():
+    changed = OWN.replace("宇信", "宇达")
+    seal = Seal(file="audit.pdf", page=1, bbox=(400, 650, 513, 763), text=changed, text_confidence=0.99,
+                kind="company", ring_ctc=frames_of(changed))
+    look = Seal(file="lic.jpg", page=1, bbox=(100, 100, 213, 213), text="江门市宇信糖密五金有限公司",
+                text_confidence=0.9, kind="company", ring_ctc=unsure(OWN, {5: "糖"}))
+    assert resolve_texts(_ctx(seal, look), []) == 1
+    assert seal.text == changed and seal.text_read is None
+    assert look.text == OWN
+
+
+def test_a_reading_fitting_two_owners_alike_is_left_alone():
+    # 宇信 / 新骏 both unsure: the ink does not tell the two members apart
+    amb = frames_of(OWN, {3: [("宇", math.log(0.4)), ("新", math.log(0.4)), ("", math.log(0.2))],
+                          4: [("信", math.log(0.4)), ("骏", math.log(0.4)), ("", math.log(0.2))]})
+    seal = Seal(file="audit.pdf", page=1, bbox=(400, 650, 513, 763), text="江门市宇骏精密五金有限公司",
+                text_confidence=0.5, kind="company", ring_ctc=amb)
+    assert resolve_texts(_ctx(seal), []) == 0 and seal.text == "江门市宇骏精密五金有限公司"
+
+
+def test_report_lists_the_name_and_keeps_the_reading():
+    from pipeline.assemble import _seals_of
+    office = Seal(file="lic.jpg", page=1, bbox=(800, 1400, 1000, 1600), text="江门市职会区市场监资管理局",
+                  text_confidence=0.7, kind="company", ring_ctc=unsure(OFFICE, {3: "职", 10: "资"}))
+    ctx = _ctx(office)
+    ctx.parties[1].documents = [0]
+    resolve_texts(ctx, [])
+    (out,) = _seals_of(ctx.parties[1], ctx)
+    assert (out.text, out.kind, out.read) == (OFFICE, "authority", "江门市职会区市场监资管理局")
