@@ -9,6 +9,7 @@ from models.provenance import DocKind, Document, SealKind
 from models.report import (DeclaredOut, DocumentOut, FinancialsOut, FindingOut, LicenseOut, PacketInfo, PartyOut,
                            ProductOut, ReportModel, SealOut, SectionOut, status_of)
 from pipeline.checks.base import own_doc
+from pipeline.checks.seal_checks import rect_names_party
 from pipeline.classify.cues import norm_name
 from pipeline.classify.split import similar
 
@@ -55,8 +56,8 @@ def _seals_of(party: Party, ctx: ReviewContext) -> list[SealOut]:
         named = ref[0] == "named"
         page = ctx.page(*ref[1:]) if named else ctx.page(*ref)
         for s in page.seals if page else []:
-            if s.is_copy_stamp or s.edge or s.shape == "blob" or (s.shape == "rect" and not s.text):
-                continue            # copy stamps, 骑缝 slices, unresolved red marks, unreadable rectangular stamps
+            if s.is_copy_stamp or s.edge or s.shape == "blob" or (s.shape == "rect" and not rect_names_party(s, ctx.parties)):
+                continue            # copy stamps, 骑缝 slices, unresolved red marks, rectangular stamps naming nobody
             if named and not (s.text and similar(norm_name(s.text), party.name, 0.9)):
                 continue
             key = (s.file, s.page, tuple(round(v) for v in s.bbox))

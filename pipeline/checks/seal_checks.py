@@ -143,10 +143,16 @@ def _candidates(pages: list[Page], parties: list[Party]) -> list[Seal]:
                 continue
             if s.text and (NOT_PARTY_RE.search(_norm(s.text)) or office_reading(_norm(s.text))):
                 continue
-            if s.shape == "rect" and not (s.text and max((name_score(s.text, p.name) for p in parties), default=0) >= 0.8):
-                continue       # a red printed box is not a seal; a rectangular company seal names a party
+            if s.shape == "rect" and not rect_names_party(s, parties):
+                continue
             out.append(s)
     return out
+
+
+def rect_names_party(s: Seal, parties: list[Party]) -> bool:
+    """A rectangular stamp counts as a seal only when it names a party: a red printed box, a 与原件一致 stamp
+    read garbled (一书单与) is not one."""
+    return bool(s.text) and max((name_score(s.text, p.name) for p in parties), default=0) >= 0.8
 
 
 def _anchor_line(pages: list[Page], anchor: str | None):
