@@ -122,6 +122,7 @@ def finish_review(packet: Packet, pages: list[Page], docs: list[Document], probl
     """Parties, checks, report: the stages after extraction."""
     from pipeline.assemble import build_report
     from pipeline.report import write_report
+    from pipeline.report.frames import PageFrame
     from pipeline.rules import load_rules
 
     rules = rules if rules is not None else load_rules(options.rules)
@@ -130,7 +131,8 @@ def finish_review(packet: Packet, pages: list[Page], docs: list[Document], probl
     report = build_report(ctx, findings, engines_used(options), rules.get("name"))
     out_dir.mkdir(parents=True, exist_ok=True)
     write_report(report, out_dir, {sf.path: sf.blob for sf in packet.files},
-                 {p.ref: p.rotation for p in pages if p.rotation}, html=options.write_html)
+                 {p.ref: PageFrame(rotation=p.rotation, skew=p.skew, width=p.width, height=p.height)
+                  for p in pages if p.rotation or p.skew}, html=options.write_html)
     return report
 
 

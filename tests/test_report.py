@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from models.report import (DeclaredOut, DocumentOut, EvidenceOut, FindingOut, LicenseOut, PacketInfo, PartyOut,
                            ReportModel, SealOut, status_of)
@@ -140,8 +140,16 @@ EXPECTED_GROUPS = [
 def written(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     report = build_report()
-    paths = write_report(report, out, files_map(), {(LIC_PHOTO, 1): 270})
+    paths = write_report(report, out, files_map(), lic_frames())
     return report, paths, out
+
+
+def lic_frames() -> dict:
+    """LIC_PHOTO was read turned 270° clockwise: its upright size is the stored photo's, sideways."""
+    from pipeline.report.frames import PageFrame
+    with Image.open(LIC_PHOTO_SRC) as im:
+        w, h = ImageOps.exif_transpose(im).size
+    return {(LIC_PHOTO, 1): PageFrame(rotation=270, width=h, height=w)}
 
 
 def crop_of(report: ReportModel, code: str) -> str | None:
@@ -221,6 +229,11 @@ def test_rotated_photo_is_cropped_in_the_upright_frame(written, tmp_path):
     r, g, b = (arr[..., i].astype(int) for i in range(3))
     emblem = (r > 140) & (r - g > 60) & (r - b > 60) & ~marker
     assert emblem.mean() > 0.05
+    # report.json gives the emblem's box on the photo as stored (turned back: x = height - y', y = x')
+    fr = lic_frames()[(LIC_PHOTO, 1)]
+    got = json.loads(paths["json"].read_text(encoding="utf-8"))
+    box = next(f["bbox"] for f in got["findings"] if f["code"] == "OCR_LOW_CONFIDENCE")
+    assert box == [fr.height - EMBLEM[3], EMBLEM[0], fr.height - EMBLEM[1], EMBLEM[2]]
     # without the rotation the same bbox holds no emblem: the check above can fail
     one = build_report()
     one.findings = [f for f in one.findings if f.code == "OCR_LOW_CONFIDENCE"]
@@ -249,7 +262,7 @@ def test_rerun_replaces_stale_crops_and_html_off(tmp_path):
     (tmp_path / "crops").mkdir()
     (tmp_path / "crops" / "old.png").write_bytes(b"x")
     report = build_report()
-    paths = write_report(report, tmp_path, files_map(), {(LIC_PHOTO, 1): 270})
+    paths = write_report(report, tmp_path, files_map(), lic_frames())
     assert not (tmp_path / "crops" / "old.png").exists()
     assert paths["html"].exists()
     lean = tmp_path / "lean"

@@ -1,9 +1,9 @@
 """Evidence crops: render the page a finding points at, cut out the bbox with a margin, mark it in red.
 
-Coordinates are PDF points of the page, origin top-left. PDFs are rendered at `dpi` (dpi/72 pixels per
-point); image files are one page whose points are pixels. A page that was OCR'd on a turned image has
-`rotation` degrees (clockwise, as pipeline.prep reports it) in `page_rotation`: the rendered image is
-turned the same way first, since its bboxes are in that upright frame.
+Coordinates are PDF points of the page as stored, origin top-left (pipeline.report.frames). PDFs are
+rendered at `dpi` (dpi/72 pixels per point); image files are one page whose points are pixels. A page that
+was read on a turned image has `rotation` degrees (clockwise, as pipeline.prep reports it) in
+`page_rotation`: its crops are cut from the stored page and then turned the same way, to read upright.
 Every failure is logged and returns None: a missing crop never stops the report.
 """
 from __future__ import annotations
@@ -42,16 +42,14 @@ def turn_clockwise(image: np.ndarray, degrees: int) -> np.ndarray:
 class PageCache:
     """Renders each (file, page) once per report; keeps the last few pages in memory."""
 
-    def __init__(self, files: dict[str, str], page_rotation: dict[tuple[str, int], int] | None = None,
-                 dpi: int = 150, keep: int = 8):
+    def __init__(self, files: dict[str, str], dpi: int = 150, keep: int = 8):
         self.files = files
-        self.rotation = page_rotation or {}
         self.dpi = dpi
         self.keep = keep
         self._pages: OrderedDict[tuple[str, int], tuple[np.ndarray, float]] = OrderedDict()
 
     def get(self, file: str, page: int) -> tuple[np.ndarray, float]:
-        """(upright RGB image, pixels per point). Raises on any problem."""
+        """(RGB image of the stored page, pixels per point). Raises on any problem."""
         key = (file, page)
         if key in self._pages:
             self._pages.move_to_end(key)
@@ -65,7 +63,6 @@ class PageCache:
             if page != 1:
                 raise ValueError(f"image file {file!r} has one page, not page {page}")
             img, scale = load_image(src), 1.0
-        img = turn_clockwise(img, self.rotation.get(key, 0))
         self._pages[key] = (img, scale)
         while len(self._pages) > self.keep:
             self._pages.popitem(last=False)
@@ -85,8 +82,9 @@ def _valid_bbox(bbox) -> BBox | None:
 
 
 def make_crop(image: np.ndarray, scale: float, bbox: BBox, margin_pt: float = 24.0,
-              line_px: int | None = None) -> Image.Image:
-    """Crop bbox (points) plus a margin out of `image`, with the bbox outlined in red."""
+              line_px: int | None = None, rotation: int = 0) -> Image.Image:
+    """Crop bbox (points) plus a margin out of `image`, with the bbox outlined in red, turned clockwise by
+    `rotation` to read upright."""
     h, w = image.shape[:2]
     x0, y0, x1, y1 = (v * scale for v in bbox)
     # clip the region to the page; a region entirely off the page is an error
@@ -97,6 +95,8 @@ def make_crop(image: np.ndarray, scale: float, bbox: BBox, margin_pt: float = 24
     # context: a fixed margin plus a share of the region (a thin table row gets a row or two above/below)
     mx = margin_pt * scale + 0.1 * (x1 - x0)
     my = 1.5 * margin_pt * scale + 0.6 * (y1 - y0)
+    if rotation % 180 == 90:                              # the text's rows run down the stored page
+        mx, my = 1.5 * margin_pt * scale + 0.6 * (x1 - x0), margin_pt * scale + 0.1 * (y1 - y0)
     cx0, cy0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
     cx1, cy1 = int(min(w, math.ceil(x1 + mx))), int(min(h, math.ceil(y1 + my)))
     crop = Image.fromarray(image[cy0:cy1, cx0:cx1]).convert("RGB")
@@ -109,7 +109,7 @@ def make_crop(image: np.ndarray, scale: float, bbox: BBox, margin_pt: float = 24
     lw = line_px or min(6, max(2, round(1.5 * scale * f)))
     rx0, ry0, rx1, ry1 = ((x0 - cx0) * f, (y0 - cy0) * f, (x1 - cx0) * f, (y1 - cy0) * f)
     ImageDraw.Draw(crop).rectangle([rx0 - lw, ry0 - lw, rx1 + lw, ry1 + lw], outline=RED, width=lw)
-    return crop
+    return Image.fromarray(turn_clockwise(np.asarray(crop), rotation)) if rotation % 360 else crop
 
 
 def safe_name(text: str) -> str:
@@ -119,7 +119,9 @@ def safe_name(text: str) -> str:
 class CropWriter:
     """Writes crops into out_dir/crops and returns their report-relative paths (or None on failure)."""
 
-    def __init__(self, out_dir: Path, pages: PageCache, subdir: str = "crops"):
+    def __init__(self, out_dir: Path, pages: PageCache, subdir: str = "crops",
+                 page_rotation: dict[tuple[str, int], int] | None = None):
+        self.rotation = page_rotation or {}
         self.out_dir = Path(out_dir)
         self.subdir = subdir
         self.pages = pages
@@ -142,7 +144,7 @@ class CropWriter:
             return self._done[key]
         try:
             image, scale = self.pages.get(file, int(page))
-            img = make_crop(image, scale, box)
+            img = make_crop(image, scale, box, rotation=self.rotation.get((file, int(page)), 0))
             folder = self.out_dir / self.subdir
             folder.mkdir(parents=True, exist_ok=True)
             fname = f"{safe_name(name)}.png"
