@@ -63,9 +63,27 @@ def _grey_plain(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor((255 * (1 - ink)).astype(np.uint8), cv2.COLOR_GRAY2RGB)
 
 
-def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False) -> np.ndarray:
+def sharp_ink(rgb: np.ndarray) -> np.ndarray:
+    """Seal ink dark on white from the green channel, where the red is only a gate: a JPEG keeps colour at
+    half resolution, so redness (ink_image) blurs a small seal's strokes into blobs that read as nothing,
+    while the green channel (red ink dark, paper light) keeps them sharp. Black print (red channel low) and
+    anything away from red ink are dropped."""
+    f = rgb.astype(np.float32)
+    r, g = f[..., 0], f[..., 1]
+    red = np.clip(r - np.maximum(g, f[..., 2]), 0, None)
+    gate = cv2.dilate((red > 25).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    paper = float(np.percentile(g, 90)) - 10
+    core = red > (float(np.percentile(red[red > 8], 60)) if (red > 8).sum() > 50 else 25.0)
+    ink_level = float(np.percentile(g[core], 30)) if core.sum() > 50 else 80.0
+    ink = np.clip((paper - g) / max(paper - ink_level, 30.0), 0, 1)
+    ink[~gate | (r < 110)] = 0
+    return cv2.cvtColor((255 * (1 - ink)).astype(np.uint8), cv2.COLOR_GRAY2RGB)
+
+
+def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False, sharp: bool = False) -> np.ndarray:
     """The seal resampled so its outline is a circle of radius R0 centred in a (2.1 R0)² image,
-    as ink-on-white. Ovals are stretched to a circle along their axes."""
+    as ink-on-white. Ovals are stretched to a circle along their axes. `sharp`: the ink from the green
+    channel (sharp_ink) instead of from redness."""
     size = int(2.1 * R0)
     ang = math.radians(c.angle)
     ca, sa = math.cos(ang), math.sin(ang)
@@ -83,6 +101,8 @@ def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False) -> np.ndarray:
             return _grey_plain(warped)
         g = np.where(warped[..., 0] >= 110, warped[..., 1], 255).astype(np.uint8)   # red ink dark, black print off
         return cv2.cvtColor(g, cv2.COLOR_GRAY2RGB)
+    if sharp:
+        return sharp_ink(warped)
     return ink_image(cv2.medianBlur(warped, 3))      # JPEG / scan speckle off the strokes
 
 
@@ -243,12 +263,28 @@ def kind_of(kind_text: str, ring_text: str) -> str:
     return "company"
 
 
+SHARP_FLOOR = 0.6            # a reading of the sharp ink under this is taken for noise, not a reading
+
+
+def _ring_looks(rgb: np.ndarray, c: Candidate, norm: np.ndarray, gaps, grey: bool, unsure):
+    """(ink image, strip, gap) to read, likeliest first: the ring from each likely start, then, while the
+    reading is unsure (unsure()), the same from the sharp ink (not on grey scans, which have no red)."""
+    for strip, gap in ring_strips(norm, gaps=gaps):
+        yield norm, strip, gap
+    if grey or not unsure():
+        return
+    sharp = normalise(rgb, c, sharp=True)
+    for strip, gap in ring_strips(sharp, gaps=gaps):
+        yield sharp, strip, gap
+
+
 def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict:
     """Ring text, its confidence, the kind and the horizontal kind text of a round/oval seal.
 
     The ring is read from its likeliest start (the widest gap); only an unsure reading is read
-    again from the second likeliest start. The horizontal lines are read in the same call."""
-    norm = normalise(rgb, c)
+    again from the second likeliest start, and then from the sharp ink (a JPEG's blurred redness). The
+    horizontal lines are read in the same call."""
+    norm = first = normalise(rgb, c)
     n_center = 1 if c.shape == "round" else 2          # ovals (invoice seals) carry a middle line too
     best = None
     # an oval's bottom is at one end of its minor axis (in the normalised image: x when ax < ay)
@@ -257,7 +293,7 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
     looks: list[tuple[str, float]] = []                # every start's horizontal lines, read
     x0, y0, x1, y1 = (int(v) for v in c.bbox)
     grey = is_grey(rgb[max(0, y0):y1 + 1, max(0, x0):x1 + 1])   # its thin kind line is lost in `norm`
-    for strip, gap in ring_strips(norm, gaps=gaps):
+    for norm, strip, gap in _ring_looks(rgb, c, norm, gaps, grey, lambda: best is None or best[0] < sure):
         up = upright(norm, gap)
         center = []
         if c.shape != "round" or grey or has_kind_line(up):
@@ -268,6 +304,8 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
         t, s = clean_text(res[0][0]), float(res[0][1])
         # a reading that starts or ends with code digits started at the wrong place
         score = s - 0.15 * bool(re.match(r"^\d|.*\d$", t))
+        if norm is not first and score < SHARP_FLOOR:
+            continue                                   # the sharp ink read nothing better than noise
         t = strip_code(t)
         if best is None or score > best[0]:
             best = (score, t, s, res[1:], strip, center)
