@@ -79,3 +79,14 @@ def test_real_invoice_seal_is_an_invoice_seal(engine):
     img = load_image(need(REAL / "invoice/tianjin_e_invoice_jd.png"))
     seals = [s for s in find_seals(img, "i", 1, 1.0, engine) if s.edge is None]
     assert any(s.kind.value == "invoice" for s in seals), [(s.text, s.kind_text) for s in seals]
+
+
+@pytest.mark.parametrize("name,want", [
+    ("license/hongxiu_guangzhou_getihu.jpg", "广州市越秀区工商行政管理局"),    # redness read 越务
+    ("license/redacted_hangzhou_blurred.jpg", "杭州市西湖区市场监督管理局"),   # redness read 市头
+])
+def test_jpeg_seal_read_from_its_sharp_ink(name, want, engine):
+    # a JPEG keeps colour at half resolution: the seal's redness blurs its strokes, its green channel does not
+    img = load_image(need(REAL / name))
+    texts = [s.text for s in find_seals(img, name, 1, 1.0, engine) if s.edge is None]
+    assert want in texts, texts
