@@ -79,3 +79,19 @@ def test_report_lists_the_name_and_keeps_the_reading():
     resolve_texts(ctx, [])
     (out,) = _seals_of(ctx.parties[1], ctx)
     assert (out.text, out.kind, out.read) == (OFFICE, "authority", "江门市职会区市场监资管理局")
+
+
+def test_a_short_office_reading_becomes_the_full_name_its_seal_carries():
+    # the ring's start (江门市) lost: read exactly 新会区市场监督管理局, a shorter form the lexicon holds
+    short = Seal(file="lic.jpg", page=1, bbox=(800, 1400, 1000, 1600), text="新会区市场监督管理局",
+                 text_confidence=0.95, kind="authority", ring_ctc=frames_of("新会区市场监督管理局"))
+    firm = Seal(file="audit.pdf", page=1, bbox=(400, 650, 513, 763), text="江门市五邑会计师事务所",
+                text_confidence=0.95, kind="company", ring_ctc=frames_of("江门市五邑会计师事务所"))
+    ctx = _ctx(short, firm)
+    ctx.pages["audit.pdf#1"].lines[0].text = "江门市五邑会计师事务所（特殊普通合伙）"
+    assert resolve_texts(ctx, []) == 2
+    assert short.text == OFFICE and firm.text == "江门市五邑会计师事务所（特殊普通合伙）"
+    # a province is not put before a name its seal does not show (广东省江门市新会区… is in the lexicon too)
+    ctx.documents[0].fields["address"].value = "广东省江门市新会区会城街道今古洲路8号"
+    short.text, short.text_read = "新会区市场监督管理局", None
+    assert resolve_texts(ctx, []) == 1 and short.text == OFFICE

@@ -145,12 +145,16 @@ def office_names(party_names: list[str], lines: list[str], places: list[str] = (
     for n in party_names:
         m = PLACE_RE.match(seal_name(n))
         if m and m.group(2):
-            out.add((m.group(1) or "") + m.group(2) + "市场监督管理局")
+            for prov in {"", m.group(1) or ""}:           # with and without the province (广东省…)
+                out.add(prov + m.group(2) + "市场监督管理局")
+                if m.group(3):
+                    out.add(prov + m.group(2) + m.group(3) + "市场监督管理局")
             if m.group(3):
-                out.add((m.group(1) or "") + m.group(2) + m.group(3) + "市场监督管理局")
                 out.add(m.group(3) + "市场监督管理局")
     for ln in lines:
-        out.update(seal_name(f) for f in FIRM_RE.findall(seal_name(ln)))
+        for f in FIRM_RE.findall(seal_name(ln)):
+            out.add(seal_name(f))
+            out.add(seal_name(f)[: seal_name(f).index("会计师事务所") + 6])   # its seal may leave out its form
     return sorted(out)
 
 
@@ -179,9 +183,10 @@ def best_name(frames, groups: dict[str, str], offices: set[str], margin: float =
         log.debug("seal name: no clear best %s", scored[:2])
         return None
     # free frames explain a place the ink shows before a shorter form of a name (新会区… in 江门市新会区…), a
-    # partnership's form after it (…会计师事务所（特殊普通合伙）): the longest form the ink fits as well is taken
-    forms = sorted((n for s, n in scored if groups[n] == groups[best] and s >= lp - 1.0
-                    and (n.endswith(best) or n.startswith(best))), key=len, reverse=True)
+    # partnership's form after it (…会计师事务所（特殊普通合伙）): the longest form the ink fits as well is taken,
+    # and an office's full name (its city, its form) wherever it fits at all
+    forms = sorted((n for s, n in scored if groups[n] == groups[best] and (n == best or _fuller(best, n) or (
+        s >= lp - 1.0 and (n.endswith(best) or n.startswith(best))))), key=len, reverse=True)
     for form in forms:
         if form in offices:
             m = PLACE_RE.match(form)
@@ -195,6 +200,13 @@ def best_name(frames, groups: dict[str, str], offices: set[str], margin: float =
         if ok:
             return form
     return None
+
+
+def _fuller(short: str, name: str) -> bool:
+    """`name` is the full form an office's seal carries of `short`: a district's regulator with its city
+    (江门市 + 蓬江区市场监督管理局), a firm with its form (…会计师事务所 + （特殊普通合伙）)."""
+    return (name.endswith(short) and re.fullmatch(r"[^省市]{1,4}市", name[: -len(short)]) is not None) or (
+        name.startswith(short) and name[len(short):].startswith("（"))
 
 
 def _fits(frames, name: str, test) -> bool:
