@@ -348,3 +348,14 @@ def test_grey_scan_image_is_told_by_its_channels(tmp_path, cache_dir):
     assert got["grey.pdf"].grey_image and got["grey.pdf"].grey
     assert not got["colour.pdf"].grey_image and got["colour.pdf"].grey
     assert got["grey.png"].grey_image
+
+
+@pytest.mark.quick
+def test_a_reading_without_the_second_look_is_cached_apart():
+    # an entry made without the second look must not answer a read that wants it (and the reverse)
+    from pipeline.read.scan import cache_key
+
+    class Engine:
+        name = "e"
+    assert cache_key(Engine, ReadOptions()) != cache_key(Engine, ReadOptions(second_look=False))
+    assert cache_key(Engine, ReadOptions()) == cache_key(Engine, ReadOptions(second_look=True))

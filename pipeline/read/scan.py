@@ -9,7 +9,7 @@ import numpy as np
 
 from models.provenance import Cell, Page, Table, TextLine
 from pipeline.ocr.base import OcrBox
-from pipeline.prep import Prepared, deskew, detect_rotation, is_sparse, prepare, rotate, suppress_red
+from pipeline.prep import Prepared, deskew, is_sparse, prepare, rotate
 from pipeline.read.cache import STATS, OcrCache, image_sha256
 from pipeline.read.options import ReadOptions
 from pipeline.read.second_look import read_wrapped_tails, second_look
@@ -101,10 +101,10 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
                 prep, boxes, mins = prep2, boxes2, mins2
                 break
     h, w = prep.upright.shape[:2]
-    payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h, ORIENT_MARK: True, SIDEWAYS_MARK: True,
+    payload = {"rotation": prep.rotation, "skew": prep.skew, "width": w, "height": h,
                "boxes": [b.model_dump() for b in boxes]}
     if options.second_look:
-        payload[SECOND_LOOK] = second_look(payload, mins, lambda: prep.upright, hires, factor, engine,
+        payload["second_look"] = second_look(payload, mins, lambda: prep.upright, hires, factor, engine,
                                            options.suppress_red)
     read_wrapped_tails(payload, prep.ocr_image, engine)
     payload["tables"] = _tables(prep.ocr_image, payload, options)
@@ -114,55 +114,18 @@ def ocr_payload(rgb: np.ndarray, engine, options: ReadOptions, rotation: int | N
 
 
 CACHE_VERSION = 4     # 4: red-brown print is no longer faded as seal ink (prep.suppress_red)
-# Entries written before pages were turned by recognition probes lack ORIENT_MARK; such an entry is kept
-# (and marked) when the probes turn the page the same way, otherwise the page is read again.
-ORIENT_MARK = "orient4"
-# Entries written before a sideways read was turned lack SIDEWAYS_MARK: one whose boxes lie sideways is read again.
-SIDEWAYS_MARK = "sideways1"
-# Entries of pages with a finer image that were not given a second look (older entries) get it on a hit.
-SECOND_LOOK = "second_look"
 
 
 def cache_key(engine, options: ReadOptions) -> str:
     """Engine name plus the options that change the cached result (and a format version)."""
     flags = "".join(str(int(v)) for v in (options.fix_rotation, options.fix_skew, options.suppress_red, options.tables))
-    return f"{engine.name}|{flags}|v{CACHE_VERSION}"
-
-
-def _cached(rgb: np.ndarray, sha: str, engine, options: ReadOptions, cache: OcrCache | None) -> tuple[dict | None, int | None]:
-    """(payload, rotation already decided) from the cache; an unmarked older entry is checked first."""
-    if cache is None:
-        return None, None
-    payload = cache.get(sha, cache_key(engine, options))
-    if payload is not None and options.fix_rotation and not payload.get(SIDEWAYS_MARK) \
-            and sideways([OcrBox(**b) for b in payload["boxes"]]):
-        return None, None
-    if payload is None or payload.get(ORIENT_MARK) or not options.fix_rotation:
-        return payload, None
-    rot = detect_rotation(rgb, engine)
-    if payload["rotation"] % 360 != rot:
-        return None, rot
-    payload[ORIENT_MARK] = True
-    cache.put(sha, cache_key(engine, options), payload)
-    return payload, rot
+    return f"{engine.name}|{flags}|v{CACHE_VERSION}" + ("" if options.second_look else "|nolook")
 
 
 def is_grey(rgb: np.ndarray) -> bool:
     """No pixel carries colour (every channel within a few levels of the others): a grey-scale scan."""
     small = rgb[::4, ::4].astype(np.int16)
     return bool(np.percentile(small.max(axis=2) - small.min(axis=2), 99.9) < 12)
-
-
-def _late_second_look(rgb: np.ndarray, payload: dict, engine, options: ReadOptions,
-                      hires: Callable[[], np.ndarray] | None, factor: float) -> None:
-    """Second look for a cached entry made without one (no weakest-character scores: mean score decides)."""
-    up: list[np.ndarray] = []
-    upright = lambda: up[0] if up else up.append(deskew(rotate(rgb, payload["rotation"]), payload["skew"])) or up[0]  # noqa: E731
-    n = second_look(payload, [None] * len(payload["boxes"]), upright, hires, factor, engine, options.suppress_red)
-    payload[SECOND_LOOK] = n
-    if n and options.tables:
-        img = upright()
-        payload["tables"] = _tables(suppress_red(img) if options.suppress_red else img, payload, options)
 
 
 def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, options: ReadOptions,
@@ -172,21 +135,17 @@ def ocr_page(rgb: np.ndarray, file: str, index: int, scale: float, engine, optio
     before red suppression (when asked for, e.g. for seal detection). `hires` (the page rendered
     `factor` times finer) gives doubtful lines a second look."""
     sha = image_sha256(rgb)
-    payload, rot = _cached(rgb, sha, engine, options, cache)
+    payload = cache.get(sha, cache_key(engine, options)) if cache is not None else None
     upright = None
     if payload is not None:
         STATS.cache_hits += 1
-        if options.second_look and SECOND_LOOK not in payload:
-            _late_second_look(rgb, payload, engine, options, hires, factor)
-            if cache:
-                cache.put(sha, cache_key(engine, options), payload)
         if want_upright:
             upright = deskew(rotate(rgb, payload["rotation"]), payload["skew"])
     else:
-        payload, prep = ocr_payload(rgb, engine, options, rotation=rot, hires=hires, factor=factor)
+        payload, prep = ocr_payload(rgb, engine, options, hires=hires, factor=factor)
         upright = prep.upright
         if cache:
-            cache.put(sha, cache_key(engine, options), payload)   # ocr_payload marks ORIENT_MARK
+            cache.put(sha, cache_key(engine, options), payload)
     f = 1.0 / scale
     lines = []
     for b in (OcrBox(**x) for x in payload["boxes"]):
