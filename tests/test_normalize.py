@@ -179,3 +179,13 @@ def test_a_round_check_letter_read_0_off_an_image_is_that_letter():
     assert repair_uscc("914407846597150630")[0] is None                 # typed: what the applicant wrote
     assert repair_uscc("914407039860532710", ocr=True)[0] == "91440703986053271C"
     assert repair_uscc("914407058283120040", ocr=True)[0] is None        # the check is 6: not a look-alike
+
+
+@pytest.mark.quick
+def test_a_check_letter_read_with_a_faint_stroke_off_an_image_is_that_letter():
+    """91440783697367119P read …119F on a 200-dpi photo of a 表二 (the P's bowl faint): a false USCC_INVALID.
+    F stands for P or E only; a typed F and an F where the check is another letter stay invalid."""
+    value, why = repair_uscc("91440783697367119F", ocr=True)
+    assert value == "91440783697367119P" and "第18位F→P" in why
+    assert repair_uscc("91440783697367119F")[0] is None
+    assert repair_uscc("91440703986053271F", ocr=True)[0] is None        # the check is C: no stroke of F

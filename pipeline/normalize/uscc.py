@@ -62,7 +62,9 @@ def org_code_ok(code: str) -> bool:
     return org_check_char(o[:8]) == o[8]
 
 
-ROUND_CHECK = "CDGQU"      # check characters the recogniser reads as 0 when the box ends flush with their curve
+# check characters the recogniser reads as a glyph with fewer strokes: 0 for a round letter whose box ends flush
+# with its curve; F for a serif P whose bowl or E whose foot is faint (…119P read …119F on a 200-dpi 表二 photo)
+FAINT_CHECK = {"0": "CDGQU", "F": "PE"}
 
 
 def repair_uscc(raw: str, max_changes: int = 2, ocr: bool = False) -> tuple[str | None, str | None]:
@@ -71,7 +73,8 @@ def repair_uscc(raw: str, max_changes: int = 2, ocr: bool = False) -> tuple[str 
     check character valid (preferring one that also passes the org-code check); on a typed code (not `ocr`)
     only letters the code's alphabet never holds are repaired. With `ocr` (the code was
     read off an image), a check character read 0 where the code's own check is a round letter (C D G Q U) is
-    that letter: 91440784659715063C and 91440703986053271C were read …0 on two fresh scanned 表二.
+    that letter (91440784659715063C and 91440703986053271C were read …0 on two fresh scanned 表二), one read F
+    where it is P or E is that letter (FAINT_CHECK).
     (None, reason) if not repairable."""
     c = compact(raw)
     if len(c) != 18:
@@ -83,10 +86,10 @@ def repair_uscc(raw: str, max_changes: int = 2, ocr: bool = False) -> tuple[str 
     forced = [f"{a}→{b}" for a, b in zip(c, base) if a != b]
     if is_valid_uscc(base):
         return base, "OCR修正 " + "、".join(forced)
-    if ocr and base[17] == "0" and all(ch in ALPHABET for ch in base[:17]):
+    if ocr and base[17] in FAINT_CHECK and all(ch in ALPHABET for ch in base[:17]):
         check = _uscc.calc_check_digit(base[:17])
-        if check in ROUND_CHECK and is_valid_uscc(base[:17] + check):
-            return base[:17] + check, "OCR修正 " + "、".join(forced + [f"第18位0→{check}"])
+        if check in FAINT_CHECK[base[17]] and is_valid_uscc(base[:17] + check):
+            return base[:17] + check, "OCR修正 " + "、".join(forced + [f"第18位{base[17]}→{check}"])
     if not ocr:
         # typed (a text layer): a character the code's alphabet holds is what the applicant typed (8 is not a
         # misread B there); only letters the alphabet never holds (O, I, S, V, Z) were certain repairs above
