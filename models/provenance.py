@@ -90,6 +90,10 @@ class Seal(BaseModel):
     # the recogniser's top character probabilities per frame of the ring strip (optional; CTC frames of
     # [char, log p], "" = blank): lets the seal checks score the party names against the ink itself
     ring_ctc: list[list[tuple[str, float]]] | None = None
+    # per CTC frame of the same strip, the share of its column black print covers (a glyph cut by print)
+    ring_print: list[float] | None = None
+    # on a digital page, the frames of the same ring read from its sharp ink (reading.sharp_ink): a second opinion
+    ring_ctc_sharp: list[list[tuple[str, float]]] | None = None
 
 
 class Page(BaseModel):

@@ -268,3 +268,34 @@ def test_a_blurred_reading_that_keeps_the_trade_name_is_not_a_strangers_seal():
     assert v.kind == "own"
     # a seal with another 字号 altogether is still a stranger's
     assert judge(frames, "开平市华信科技装配有限公司", ["江门市嘉和信息科技有限公司"]).kind == "stranger"
+
+
+def test_a_worn_glyph_the_sharp_ink_doubts_is_not_a_changed_trade_name():
+    # 宇信 → 宇达 read surely from the ring; its sharp ink reads 达 unsure with 信 second: a worn stroke
+    changed = OWN.replace("宇信", "宇达")
+    sharp = frames_of(OWN, {4: [("达", math.log(0.6)), ("信", math.log(0.3)), ("", math.log(0.1))]})
+    seal = Seal(file="c.pdf", page=1, bbox=(300, 400, 413, 513), text=changed, text_confidence=0.99,
+                kind="company", ring_ctc=frames_of(changed), ring_ctc_sharp=sharp)
+    assert [f.code for f in check_seals(_ctx(seal, digital=True))] == ["OCR_LOW_CONFIDENCE"]
+    # read surely from both inks, the change is claimed
+    seal.ring_ctc_sharp = frames_of(changed)
+    assert [f.code for f in check_seals(_ctx(seal, digital=True)) if f.severity != "info"] == ["SEAL_NAME_MISMATCH"]
+
+
+@pytest.mark.slow
+def test_a_drawn_seal_with_a_changed_trade_name_reads_changed_from_both_inks():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from pipeline.checks.seal_checks import _sharp_agrees
+    from pipeline.ocr import get_engine
+    from pipeline.seals import find_seals
+    from tests.synth.seals import seal_png
+    page = Image.new("RGB", (800, 600), "white")
+    s = Image.open(io.BytesIO(seal_png("广东华诚（江门）服装有限公司", seed=1))).convert("RGBA").resize((150, 150))
+    page.paste(s, (300, 200), s)
+    (seal,) = [x for x in find_seals(np.asarray(page), "x", 1, 94 / 72, get_engine(), digital=True) if x.ring_ctc]
+    v = judge(seal.ring_ctc, "广东华海（江门）服装有限公司", [])
+    assert v.kind == "changed" and v.changes == [("海", "诚")] and _sharp_agrees(seal, "广东华海（江门）服装有限公司", v)

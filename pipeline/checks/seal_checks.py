@@ -19,7 +19,7 @@ from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similar
 from pipeline.seals.reading import office_reading
 from pipeline.seals.ctc import name_logps
 from pipeline.seals.places import authority_by_place
-from pipeline.seals.verdict import judge
+from pipeline.seals.verdict import judge, sure_changes
 from pipeline.checks.seal_names import own_names, resolve_texts
 
 DEFAULTS = {
@@ -376,7 +376,7 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
     own = own_names(ctx, party)
     if len(own) > 1:
         own.sort(key=lambda n: -name_logps(seal.ring_ctc + seal.ring_ctc, [n])[0])
-    v = judge(seal.ring_ctc, own[0], [p.name for p in ctx.parties if p is not party])
+    v = judge(seal.ring_ctc, own[0], [p.name for p in ctx.parties if p is not party], seal.ring_print)
     conf = seal.text_confidence or 0.0
     detail = {"slot": slot, "field": "seal_text", "verdict": v.kind, "read": seal.text_read or seal.text}
     if v.kind == "own":
@@ -401,7 +401,7 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
         return
     pg = ctx.page(seal.file, seal.page)
     clean = pg is not None and pg.text_layer and not pg.ocr
-    if v.kind == "changed" and clean:
+    if v.kind == "changed" and clean and _sharp_agrees(seal, own[0], v):
         # only on a digital page: on scans the recogniser reads a degraded glyph as another character
         # with p > 0.9 and the right one nowhere among its guesses (润 → 期)
         changed = "、".join(f"{a}→{b}" for a, b in v.changes)
@@ -425,6 +425,15 @@ def _confirmed_change(ctx: ReviewContext, seal: Seal, party: Party) -> bool:
               if s.text and not s.edge and not s.is_copy_stamp and s is not seal
               and (s.file, s.page, s.bbox) != (seal.file, seal.page, seal.bbox)]
     return exact in others and changed not in others
+
+
+def _sharp_agrees(seal: Seal, name: str, v) -> bool:
+    """The changed character is read surely from the ring's sharp ink as well (reading.sharp_ink keeps faint
+    strokes): a stroke worn off the seal image (服 read 及, its 月 faint) is not a changed 字号."""
+    if not seal.ring_ctc_sharp:
+        return True              # no second opinion taken (an older reading): the first stands
+    sure, _ = sure_changes(seal.ring_ctc_sharp + seal.ring_ctc_sharp, name)
+    return any((a, b) in v.changes for _, a, b in sure)
 
 
 def _low(out: Findings, party, seal: Seal, ev: EvidenceOut, place: str, conf: float, detail: dict) -> None:

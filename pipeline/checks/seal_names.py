@@ -74,7 +74,7 @@ def resolve_texts(ctx: ReviewContext, places: list[str]) -> int:
         for s in pg.seals:
             if not s.ring_ctc or s.edge or s.is_copy_stamp or s.shape not in ("round", "oval"):
                 continue
-            hit = best_name(s.ring_ctc, groups, offices, likely=likely.get((pg.file, pg.index), set()))
+            hit = best_name(s.ring_ctc, groups, offices, likely=likely.get((pg.file, pg.index), set()), cover=s.ring_print)
             if hit is None or hit == seal_name(s.text):
                 continue
             s.text_read, s.text = s.text, hit

@@ -94,6 +94,12 @@ def greedy(frames: list[list[tuple[str, float]]]) -> list[tuple[str, int]]:
 def rotate_to_name(frames: list[list[tuple[str, float]]]) -> list[list[tuple[str, float]]]:
     """Frames turned so a name read from inside (…有限公司江门市… ) starts at its beginning, the way
     reading.strip_code turns the text."""
+    t = name_start(frames)
+    return frames[t:] + frames[:t]
+
+
+def name_start(frames: list[list[tuple[str, float]]]) -> int:
+    """The frame a name read from inside (…有限公司江门市…) starts at; 0 when it starts at the strip's start."""
     from pipeline.seals.reading import SUFFIX_WORDS
     em = greedy(frames)
     text = "".join(c for c, _ in em)
@@ -101,14 +107,13 @@ def rotate_to_name(frames: list[list[tuple[str, float]]]) -> list[list[tuple[str
     for m in SUFFIX_WORDS.finditer(text):
         pass
     if m is None or not 0 < m.end() < len(text):
-        return frames
+        return 0
     tail = text[m.end():]
     if not (len(tail) <= 2 or (len(tail) <= 9 and any(c in tail for c in "市县区省"))):
-        return frames
+        return 0
     if all(not ("\u4e00" <= c <= "\u9fff") for c in tail):
-        return frames          # code digits after the name, not the name's start
-    t = (em[m.end() - 1][1] + em[m.end()][1] + 1) // 2
-    return frames[t:] + frames[:t]
+        return 0               # code digits after the name, not the name's start
+    return (em[m.end() - 1][1] + em[m.end()][1] + 1) // 2
 
 
 def name_logp(frames: list[list[tuple[str, float]]], text: str) -> float:

@@ -80,7 +80,8 @@ def sharp_ink(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor((255 * (1 - ink)).astype(np.uint8), cv2.COLOR_GRAY2RGB)
 
 
-def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False, sharp: bool = False) -> np.ndarray:
+def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False, sharp: bool = False,
+              print_mask: bool = False) -> np.ndarray:
     """The seal resampled so its outline is a circle of radius R0 centred in a (2.1 R0)² image,
     as ink-on-white. Ovals are stretched to a circle along their axes. `sharp`: the ink from the green
     channel (sharp_ink) instead of from redness."""
@@ -103,6 +104,10 @@ def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False, sharp: bool = 
         return cv2.cvtColor(g, cv2.COLOR_GRAY2RGB)
     if sharp:
         return sharp_ink(warped)
+    if print_mask:
+        # black print: dark in the red channel too (seal ink is light there); on grey scans, darker than seal ink
+        dark = warped[..., 0] < (GREY_PRINT if is_grey(warped) else 110)
+        return cv2.cvtColor(np.where(dark, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2RGB)
     return ink_image(cv2.medianBlur(warped, 3))      # JPEG / scan speckle off the strokes
 
 
@@ -136,14 +141,10 @@ def ring_strips(norm: np.ndarray, band: tuple[float, float] = TEXT_BAND,
     """The ring text as one horizontal line (outer edge up, reading clockwise), starting at each
     of the two likeliest gaps (or at the given gap angles, quieter first), with the gap angle
     (degrees, image coordinates)."""
-    size = norm.shape[0]
-    gray = cv2.cvtColor(norm, cv2.COLOR_RGB2GRAY)
-    polar = cv2.warpPolar(gray, (R0, N_ANGLES), (size / 2, size / 2), R0,
-                          cv2.WARP_POLAR_LINEAR | cv2.INTER_LINEAR)      # rows: angle, cols: radius
+    polar = _polar(norm)
     r0, r1 = int(band[0] * R0), int(band[1] * R0)
     ring = polar[:, r0:r1]
-    g0, g1 = int(GAP_BAND[0] * R0), int(GAP_BAND[1] * R0)
-    density = (polar[:, g0:g1] < 128).mean(axis=1)
+    density = _density(polar)
     if gaps:
         k = N_ANGLES // 36
         idx = [int(g / 360.0 * N_ANGLES) % N_ANGLES for g in gaps]
@@ -152,6 +153,31 @@ def ring_strips(norm: np.ndarray, band: tuple[float, float] = TEXT_BAND,
     else:
         found = _gap_centers(density)
     return [(_strip_at(ring, density, g, band), g * 360.0 / N_ANGLES) for g in found]
+
+
+def _polar(norm: np.ndarray) -> np.ndarray:
+    size = norm.shape[0]
+    gray = cv2.cvtColor(norm, cv2.COLOR_RGB2GRAY)
+    return cv2.warpPolar(gray, (R0, N_ANGLES), (size / 2, size / 2), R0,
+                         cv2.WARP_POLAR_LINEAR | cv2.INTER_LINEAR)      # rows: angle, cols: radius
+
+
+def _density(polar: np.ndarray) -> np.ndarray:
+    g0, g1 = int(GAP_BAND[0] * R0), int(GAP_BAND[1] * R0)
+    return (polar[:, g0:g1] < 128).mean(axis=1)
+
+
+def print_cover(norm: np.ndarray, print_norm: np.ndarray, gap_deg: float, n_frames: int,
+                band: tuple[float, float] = TEXT_BAND) -> list[float]:
+    """For each of `n_frames` CTC frames of the ring strip cut at `gap_deg` from `norm`, the share of its
+    column that black print covers (print_norm: the seal normalised the same way, print black): a glyph read
+    there may be a glyph cut by the print, not a different one."""
+    polar = _polar(print_norm)
+    strip = _strip_at(polar[:, int(band[0] * R0):int(band[1] * R0)], _density(_polar(norm)),
+                      round(gap_deg / 360.0 * N_ANGLES) % N_ANGLES, band)
+    cols = (strip[..., 0] < 128).mean(axis=0)
+    edges = np.linspace(0, len(cols), n_frames + 1).astype(int)
+    return [round(float(cols[a:max(b, a + 1)].max()), 2) for a, b in zip(edges[:-1], edges[1:])]
 
 
 def _strip_at(ring: np.ndarray, density: np.ndarray, g: int, band: tuple[float, float]) -> np.ndarray:
@@ -278,7 +304,7 @@ def _ring_looks(rgb: np.ndarray, c: Candidate, norm: np.ndarray, gaps, grey: boo
         yield sharp, strip, gap
 
 
-def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict:
+def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9, second: bool = False) -> dict:
     """Ring text, its confidence, the kind and the horizontal kind text of a round/oval seal.
 
     The ring is read from its likeliest start (the widest gap); only an unsure reading is read
@@ -309,7 +335,7 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
         t = strip_code(t)
         if best is None or score > best[0]:
             best = (score, t, s, res[1:], strip, center)
-            best_gap = gap
+            best_gap, best_norm = gap, norm
         if score >= sure:
             break
     _, text, conf, center, strip, crops = best
@@ -328,13 +354,22 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9) -> dict
                           if s >= 0.8 and "专用" in clean_text(t) and kind_of(t, "") != "company"), kind_text)
     if kind_of(kind_text, "") == "company" and plain is not None and c.shape == "round":
         kind_text = _kind_line_turned(engine, plain, best_gap) or kind_text
-    frames = None
+    frames = cover = None
     if text and conf < 0.999:
-        from pipeline.seals.ctc import frame_posteriors, rotate_to_name
+        from pipeline.seals.ctc import frame_posteriors, name_start
         frames = frame_posteriors(engine, strip)
-        frames = rotate_to_name(frames) if frames else None
+        if frames:
+            cover = print_cover(best_norm, normalise(rgb, c, print_mask=True), best_gap, len(frames))
+            t = name_start(frames)
+            frames, cover = frames[t:] + frames[:t], cover[t:] + cover[:t]
+    sharp_frames = None
+    if second and frames and not grey:
+        from pipeline.seals.ctc import frame_posteriors, rotate_to_name
+        twin = ring_strips(normalise(rgb, c, sharp=True), gaps=[best_gap])[0][0]
+        sharp_frames = frame_posteriors(engine, twin)
+        sharp_frames = rotate_to_name(sharp_frames) if sharp_frames else None
     return {"text": text or None, "text_confidence": conf, "kind_text": kind_text or None,
-            "kind": kind_of(kind_text, text), "ring_ctc": frames}
+            "kind": kind_of(kind_text, text), "ring_ctc": frames, "ring_print": cover, "ring_ctc_sharp": sharp_frames}
 
 
 KIND_LINES = ("财务专用章", "合同专用章", "发票专用章")

@@ -28,6 +28,7 @@ from pipeline.seals.ctc import FLOOR, greedy, name_logps
 log = logging.getLogger(__name__)
 
 SURE_P = 0.9                 # a read character counts as a real difference only this sure
+PRINT_COVER = 0.1            # share of a ring column covered by black print that makes a reading there unsure
 STRANGER_CHARS = 3           # surely read characters foreign to the party's name that make a stranger's seal
 NEAR_LOGP = math.log(0.02)   # a guess this likely nearby may be the party's character misread
 GENERIC = set("省市区县镇州有限责任股份公司集团")
@@ -51,9 +52,15 @@ class Verdict:
     margin: float = 0.0
 
 
-def sure_changes(frames, name: str) -> tuple[list[tuple[int, str, str]], int]:
+def _crossed(cover: list[float] | None, t: int) -> bool:
+    """Black print crosses the ring at frame t (± 1): a glyph read there may be one the print cut."""
+    return bool(cover) and max(cover[max(0, t - 1):t + 2], default=0.0) >= PRINT_COVER
+
+
+def sure_changes(frames, name: str, cover: list[float] | None = None) -> tuple[list[tuple[int, str, str]], int]:
     """Characters of the greedy reading that surely differ from `name` (index in name, name char, read
-    char), and how many differences there are in all (sure or not)."""
+    char), and how many differences there are in all (sure or not). A character read where black print
+    crosses the ring (`cover`, per frame) is never sure."""
     em = greedy(frames)
     read = "".join(c for c, _ in em)
     sm = difflib.SequenceMatcher(None, name, read, autojunk=False)
@@ -70,12 +77,12 @@ def sure_changes(frames, name: str) -> tuple[list[tuple[int, str, str]], int]:
             want = name[i0 + k]
             p_read = math.exp(dict(frames[t]).get(ch, FLOOR))
             near = [dict(frames[u]) for u in range(max(0, t - 1), min(len(frames), t + 2))]
-            if p_read >= SURE_P and all(want not in f for f in near):
+            if p_read >= SURE_P and all(want not in f for f in near) and not _crossed(cover, t):
                 sure.append((i0 + k, want, ch))
     return sure, total
 
 
-def foreign_chars(frames, own: str) -> list[str]:
+def foreign_chars(frames, own: str, cover: list[float] | None = None) -> list[str]:
     """Characters of a company-name reading that the recogniser is sure of and that the party's name
     nowhere holds, not even among the top guesses nearby (places, company forms and digits aside). A
     blurred seal of the party's own misreads a glyph or two this surely; the seal of another company, one
@@ -88,7 +95,7 @@ def foreign_chars(frames, own: str) -> list[str]:
         if ch in own or ch in GENERIC or not "\u4e00" <= ch <= "\u9fff":
             continue
         near = [dict(frames[u]) for u in range(max(0, t - 1), min(len(frames), t + 2))]
-        if math.exp(dict(frames[t]).get(ch, FLOOR)) >= SURE_P and not any(
+        if math.exp(dict(frames[t]).get(ch, FLOOR)) >= SURE_P and not _crossed(cover, t) and not any(
                 c and c in own and lp >= NEAR_LOGP for f in near for c, lp in f.items()):
             out.append(ch)
     return out
@@ -102,23 +109,26 @@ def core_span(name: str) -> tuple[int, int]:
     return start, (s.start() if s else len(name))
 
 
-def judge(frames, own: str, names: list[str]) -> Verdict:
+def judge(frames, own: str, names: list[str], cover: list[float] | None = None) -> Verdict:
+    """The verdict on a seal's ink (frames) against its party's name `own` and the packet's other names;
+    `cover`: per frame, the share black print covers (Seal.ring_print)."""
     frames = frames + frames       # the ring read twice: a name that wraps past the strip's start is whole
+    cover = cover + cover if cover and len(cover) * 2 == len(frames) else None
     own = seal_name(own)
     cands = {seal_name(n) for n in names if n} - {own}
     cands = sorted(cands)
     lp_own, *lps = name_logps(frames, [own, *cands])
     scored = sorted(zip(lps, cands), reverse=True)
     best_other = scored[0] if scored else (-math.inf, None)
-    sure_own, total_own = sure_changes(frames, own)
+    sure_own, total_own = sure_changes(frames, own, cover)
     # another company's seal shows another 字号: a reading that keeps a character of the party's 字号 is the
     # party's own seal blurred into look-alikes (天平市通字智能装各 for 开平市通宇智能装备, each surely read)
     a, b = core_span(own)
     kept = any(c in "".join(ch for ch, _ in greedy(frames[: len(frames) // 2])) for c in own[a:min(b, a + 2)])
-    foreign = [] if kept else foreign_chars(frames[: len(frames) // 2], own)
+    foreign = [] if kept else foreign_chars(frames[: len(frames) // 2], own, cover[: len(frames) // 2] if cover else None)
     stranger = Verdict("stranger", None, [("", c) for c in foreign], lp_own - best_other[0])
     if best_other[0] >= lp_own + OTHER_MARGIN:
-        sure_other, total_other = sure_changes(frames, best_other[1])
+        sure_other, total_other = sure_changes(frames, best_other[1], cover)
         # the other name must itself fit the ink (not merely less badly than the party's, as any short
         # name does against a garbled reading): no sure difference, few differences at all
         if not sure_other and total_other <= max(1, len(best_other[1]) // 5):
@@ -164,7 +174,7 @@ def best_office(frames, names: list[str], margin: float = 3.0) -> str | None:
 
 
 def best_name(frames, groups: dict[str, str], offices: set[str], margin: float = 3.0,
-              likely: set[str] = frozenset()) -> str | None:
+              likely: set[str] = frozenset(), cover: list[float] | None = None) -> str | None:
     """The one name of `groups` (name -> whose it is: a party's declared and registered names share one
     owner) the ink fits: clearly likelier than any other owner's name, and no surely read character against
     it where that would matter. A company name takes no sure difference in its place or 字号 (a seal with a
@@ -191,11 +201,11 @@ def best_name(frames, groups: dict[str, str], offices: set[str], margin: float =
         if form in offices:
             m = PLACE_RE.match(form)
             place_end = m.end() if m else 0
-            ok = _fits(frames, form, lambda sure, total: len(sure) <= 1 and all(i >= place_end for i, _, _ in sure)
+            ok = _fits(frames, cover, form, lambda sure, total: len(sure) <= 1 and all(i >= place_end for i, _, _ in sure)
                        and total <= len(form) // 2)
         else:
             _, core_end = core_span(form)
-            ok = _fits(frames, form, lambda sure, total: all(i >= core_end for i, _, _ in sure)
+            ok = _fits(frames, cover, form, lambda sure, total: all(i >= core_end for i, _, _ in sure)
                        and total <= len(form) // 3)
         if ok:
             return form
@@ -209,11 +219,12 @@ def _fuller(short: str, name: str) -> bool:
         name.startswith(short) and name[len(short):].startswith("（"))
 
 
-def _fits(frames, name: str, test) -> bool:
+def _fits(frames, cover: list[float] | None, name: str, test) -> bool:
     """`test(sure, total)` on the name's differences from the reading, read once or (a name wrapping past
     the strip's start) twice round."""
-    for fr in (frames, frames + frames):
-        sure, total = sure_changes(fr, name)
+    cover = cover if cover and len(cover) == len(frames) else None
+    for fr, cv in ((frames, cover), (frames + frames, cover + cover if cover else None)):
+        sure, total = sure_changes(fr, name, cv)
         if test(sure, total):
             return True
     log.debug("seal name: %s does not fit %s (sure %s, %d differences)", name, "".join(c for c, _ in greedy(frames)), sure, total)
