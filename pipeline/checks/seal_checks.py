@@ -19,7 +19,7 @@ from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similar
 from pipeline.seals.reading import office_reading
 from pipeline.seals.ctc import name_logps
 from pipeline.seals.places import authority_by_place
-from pipeline.seals.verdict import judge, sure_changes
+from pipeline.seals.verdict import PLACE_RE, SUFFIX_RE, judge, sure_changes
 from pipeline.checks.seal_names import own_names, resolve_texts
 
 DEFAULTS = {
@@ -43,8 +43,6 @@ KIND_CN_SEAL = {"company": "公章", "finance": "财务专用章", "contract": "
 # readings of seals that are not a party's: auditors, tax and registration offices (a misread
 # 市场监督管理局 still ends in 局 or keeps 市监 / 监督: no company name does)
 NOT_PARTY_RE = re.compile(r"(会计师|事务所|税务师|税务局|监督管理|管理局|工商行政|行政管理|发票监制)")
-PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
-SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
 
 
 @dataclass

@@ -34,7 +34,8 @@ NEAR_LOGP = math.log(0.02)   # a guess this likely nearby may be the party's cha
 GENERIC = set("省市区县镇州有限责任股份公司集团")
 LIKELY = math.log(10)      # prior weight of a name the seal's place makes likely
 OTHER_MARGIN = 6.0           # log-likelihood margin for another name to beat the party's
-PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?[市州盟])?(.{1,4}?[区县旗])?")
+# a city ends in 市 (广州市: its 州 is no end), an autonomous prefecture in 州, a league in 盟
+PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?(?:市|州(?!市)|盟))?(.{1,4}?[区县旗])?")
 SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
 
 
