@@ -284,3 +284,18 @@ def test_seal_over_the_issue_date_by_the_date_alone_and_a_company_reading_keeps_
                                                evidence=Evidence(file=LIC, page=1, bbox=(630, 505, 705, 516)))
     assert check_seals(ctx) == []
     assert unread.kind == SealKind.authority and named.kind == SealKind.company
+
+
+@pytest.mark.quick
+def test_a_seal_read_as_the_registered_name_keeps_that_name():
+    """The ink fits the licence's name, not 表二's: report.json lists the seal with the name it carries."""
+    from models.provenance import Field
+    from tests.test_seal_verdict import frames_of
+    declared = "恩平市康锐机械设备有限公司"
+    own = seal(COMMIT, 1, E01, bbox=(340, 600, 450, 710)).model_copy(update={"ring_ctc": frames_of(E01)})
+    ctx = build({"commit": [own]})
+    ctx.parties[1].name = declared
+    next(d for d in ctx.documents if d.kind == DocKind.business_license).fields = {
+        "name": Field(name="name", value=E01), "uscc": Field(name="uscc", value=ctx.parties[1].uscc)}
+    assert check_seals(ctx) == []
+    assert own.text == E01

@@ -378,7 +378,7 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
     conf = seal.text_confidence or 0.0
     detail = {"slot": slot, "field": "seal_text", "verdict": v.kind, "read": seal.text_read or seal.text}
     if v.kind == "own":
-        seal.text = _norm_text(party.name)       # the ink fits the party's name: that is what it reads
+        seal.text = _norm_text(own[0])           # the ink fits the party's name it carries: that is what it reads
         return
     if v.kind == "other":
         other = next((p for p in ctx.parties if _norm(p.name) == _norm(v.name)), None)
