@@ -48,6 +48,7 @@ def documents_out(ctx: ReviewContext) -> list[DocumentOut]:
 def _seals_of(party: Party, ctx: ReviewContext) -> list[SealOut]:
     """Seals on the party's own documents, and seals on shared form pages whose text names the party."""
     seen, out = set(), []
+    names = {norm_name(p.name) for p in ctx.parties}
     refs = {ref for i in party.documents for ref in ctx.documents[i].pages}
     for d in ctx.documents:
         if d.kind == DocKind.application_form and d.section in ("cover", "table1"):
@@ -60,6 +61,8 @@ def _seals_of(party: Party, ctx: ReviewContext) -> list[SealOut]:
                 continue            # copy stamps, 骑缝 slices, unresolved red marks, rectangular stamps naming nobody
             if named and not (s.text and similar(norm_name(s.text), party.name, 0.9)):
                 continue
+            if named and norm_name(s.text) != norm_name(party.name) and norm_name(s.text) in names:
+                continue            # another party's name exactly (佳润 beside 佳博 on 表一)
             key = (s.file, s.page, tuple(round(v) for v in s.bbox))
             if key not in seen:
                 seen.add(key)

@@ -192,6 +192,26 @@ def test_table1_names_cut_short_under_seals_are_their_parties():
     assert next(p for p in parties if p.name.startswith("鹤山市源通")).listed_in_table1
 
 
+def test_a_row_cut_short_takes_its_licence_name_though_the_lead_is_one_character_off():
+    """A provider row read 江门市佳博信息科技有限 (公司 under the seals) whose licence says 江门市佳博信息科技有限公司:
+    the lead 江门市佳润信息科技有限公司 is one 字号 character away, yet its licence carries another credit code,
+    so the provider's licence name is no misreading of the lead's (its documents were left to nobody)."""
+    from pipeline.classify.parties import build_parties, tie_documents
+    lead = "江门市佳润信息科技有限公司"
+    t1 = _table1(*ENTS, ("provider", "江门市佳博信息科技有限", 0.976), lead=lead)
+    docs = [_cover(lead), t1,
+            _doc(DocKind.business_license, "L/lic.pdf", name=lead, uscc="91440704691023016J"),
+            _doc(DocKind.commitment_letter, "L/letter.pdf", committer=lead),
+            _doc(DocKind.business_license, "P/lic.pdf", ocr=True, name="江门市佳博信息科技有限公司",
+                 uscc="91440705929414536E"),
+            _doc(DocKind.commitment_letter, "P/letter.pdf", committer="江门市佳博信息科技有限公司")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    provider = next(p for p in parties if p.role == "provider")
+    assert provider.name == "江门市佳博信息科技有限公司" and provider.uscc == "91440705929414536E"
+    assert sorted(provider.documents) == [4, 5]
+
+
 def test_a_table1_name_read_surely_is_what_the_form_says():
     """A 表一 / 表二 name read surely that differs from the licence (建隆电机 declared, 建隆储能科技 registered) is
     a real difference (NAME_MISMATCH), not OCR noise to correct."""

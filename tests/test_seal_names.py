@@ -115,3 +115,18 @@ def test_a_city_whose_name_ends_in_zhou_keeps_its_shi():
     offices = office_names(["广州市顺安电池材料有限公司", "广东省杭州市余杭区某某科技有限公司"], [])
     assert {"广州市市场监督管理局", "杭州市余杭区市场监督管理局"} <= set(offices)
     assert "广州市场监督管理局" not in offices
+
+
+def test_a_form_page_seal_lists_under_the_party_it_names_exactly():
+    """On 表一 the lead's seal (佳润) sits beside a provider's (佳博), one 字号 character apart: each is listed
+    under its own party only."""
+    from pipeline.assemble import _seals_of
+    lead, provider = "江门市佳润信息科技有限公司", "江门市佳博信息科技有限公司"
+    seals = [Seal(file="form.pdf", page=2, bbox=(300 + 120 * i, 500, 410 + 120 * i, 610), text=n,
+                  text_confidence=0.99, kind="company") for i, n in enumerate((lead, provider))]
+    page = Page(file="form.pdf", index=2, width=595, height=842, ocr=True, seals=seals)
+    t1 = Document(kind=DocKind.application_form, section="table1", pages=[("form.pdf", 2)])
+    ctx = ReviewContext(packet=Packet(id="x", source="x"), pages={"form.pdf#2": page}, documents=[t1],
+                        parties=[Party(key="L", role="lead", name=lead), Party(key="P1", role="provider", name=provider)])
+    assert [s.text for s in _seals_of(ctx.parties[0], ctx)] == [lead]
+    assert [s.text for s in _seals_of(ctx.parties[1], ctx)] == [provider]

@@ -205,6 +205,7 @@ def correct_ocr_names(docs: list[Document], parties: list[Party]) -> None:
     the party's own documents carry (licence first), when that name is close to this party and to no other.
     Names read from a text layer are never changed: a real one-character difference stays a finding."""
     named: dict[str, int] = {}
+    codes: dict[str, set[str]] = {}
     for d in docs:
         if d.kind not in PARTY_KINDS:
             continue
@@ -212,10 +213,15 @@ def correct_ocr_names(docs: list[Document], parties: list[Party]) -> None:
             if n:
                 w = 2 if d.kind == DocKind.business_license else 1
                 named[norm_name(n)] = named.get(norm_name(n), 0) + w
+                if _val(d, "uscc"):
+                    codes.setdefault(norm_name(n), set()).add(_val(d, "uscc"))
     # one company's name read a little differently on its documents (隆华字科技 on the letter, 隆华数字科技 on
-    # the licence and the report) is one candidate: the most attested reading (licence first)
+    # the licence and the report) is one candidate: the most attested reading (licence first); names carried
+    # with different credit codes (佳博信息科技, 佳润信息科技) are two companies
     ranked = sorted(named, key=lambda n: -named[n])
-    variants = {n for i, n in enumerate(ranked) if any(similar(n, m, 0.85) for m in ranked[:i])}
+    variants = {n for i, n in enumerate(ranked) if any(
+        similar(n, m, 0.85) and not (codes.get(n) and codes.get(m) and codes[n].isdisjoint(codes[m]))
+        for m in ranked[:i])}
     known = {norm_name(p.name) for p in parties}
     for p in parties:
         if not p.name_by_ocr or norm_name(p.name) in named or _sure(p) or p.uscc:
