@@ -115,7 +115,7 @@ def _values(page: Page) -> dict[str, tuple[str, list[TextLine]]]:
                 text, used = out[lab.field]
                 last = used[-1]
                 h = last.bbox[3] - last.bbox[1]
-                below = [l for l in lines if id(l) not in labelled and -0.3 * h <= l.bbox[1] - last.bbox[3] < 0.9 * h
+                below = [l for l in lines if id(l) not in labelled and -0.3 * h <= l.bbox[1] - last.bbox[3] < 1.3 * h
                          and abs(l.bbox[0] - last.bbox[0]) < max(12, 1.5 * h) and l.bbox[2] - l.bbox[0] < last.bbox[2] - last.bbox[0]]
                 if len(below) == 1 and not any(_row_overlap(below[0].bbox, l.bbox) for l in lines
                                                 if id(l) in labelled):

@@ -74,6 +74,9 @@ def test_licence_address_wrapped_bracket_is_taken_but_a_cut_address_is_not():
     assert d.value("address") == "鹤山市共和镇富民路69号（自编2号）"
     assert d.fields["address"].confidence == pytest.approx(0.985)
     assert d.fields["address"].evidence.bbox[3] == 282          # the bracket's line is in the evidence
+    # the rest a full line's height below, where the licence sets its lines apart (之 / 一)
+    apart = addr + [("鹤山市共和镇富民路69号之", 541, 253, 700, 265), ("一", 542, 278, 550, 290, 0.986)]
+    assert extract(doc(DocKind.business_license), [page(apart)]).value("address") == "鹤山市共和镇富民路69号之一"
     cut = addr + [("鹤山市共和镇富民路69号之", 541, 253, 700, 265)]  # '一' lost on the next line
     assert extract(doc(DocKind.business_license), [page(cut)]).value("address") is None
     unsure = addr + [("鹤山市共和镇富民路69号（自编2号", 541, 253, 710, 265), ("）A", 539, 270, 559, 282, 0.6)]
