@@ -67,6 +67,8 @@ class SealSlot(_Open):
     section: str | None = None
     party: str
     anchor: str | None = None
+    # grey scans: zone around the anchor (pt left, up, right, down) that must hold no unread ink for a claim
+    grey_blank: list[float] | None = Field(default=None, min_length=4, max_length=4)
 
 
 class Seals(_Open):

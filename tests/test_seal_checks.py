@@ -243,13 +243,15 @@ def test_seal_with_the_registered_name_is_the_partys_own():
 @pytest.mark.quick
 def test_missing_seal_on_a_grey_scan_merged_into_a_colour_file_is_not_claimed():
     """One PDF merging colour and grey scans: the grey page's scan image is single-channel, so the absent red
-    seal proves nothing there; on a colour page of the same file it is claimed."""
+    seal proves nothing where the place holds unread ink (a grey seal the detector missed); on a colour page
+    of the same file it is claimed."""
     def merged(grey_letter: bool) -> ReviewContext:
         ctx = build({"commit": []})
         letter = ctx.pages[f"{COMMIT}#1"]
         colour = page(COMMIT, 2, [], scanned=True)
         ctx.pages[f"{COMMIT}#1"] = letter.model_copy(update={"ocr": True, "text_layer": False, "grey": True,
-                                                             "grey_image": grey_letter})
+                                                             "grey_image": grey_letter,
+                                                             "unread_ink": [(330.0, 600.0, 440.0, 705.0)]})
         ctx.pages[f"{COMMIT}#2"] = colour
         return ctx
     assert ("SEAL_MISSING", E01) not in codes(check_seals(merged(True)))
@@ -299,3 +301,24 @@ def test_a_seal_read_as_the_registered_name_keeps_that_name():
         "name": Field(name="name", value=E01), "uscc": Field(name="uscc", value=ctx.parties[1].uscc)}
     assert check_seals(ctx) == []
     assert own.text == E01
+
+
+@pytest.mark.quick
+def test_a_blank_seal_place_on_a_grey_scan_is_a_missing_seal():
+    """On a grey scan the place holds nothing but its print: no ring, no star, no mark the OCR left unread (the
+    rule pack's grey_blank zone). Unread ink beside the zone does not count; inside it, the claim is left to a
+    person (OCR_LOW_CONFIDENCE)."""
+    def grey(ink) -> ReviewContext:
+        ctx = build({"commit": []})
+        letter = ctx.pages[f"{COMMIT}#1"]
+        ctx.pages[f"{COMMIT}#1"] = letter.model_copy(update={"ocr": True, "text_layer": False, "grey": True,
+                                                             "grey_image": True, "unread_ink": ink})
+        return ctx
+    claimed = [f for f in check_seals(grey([(40.0, 100.0, 120.0, 130.0)])) if f.code == "SEAL_MISSING"]
+    assert [f.party_name for f in claimed] == [E01] and claimed[0].detail["grey"]
+    assert claimed[0].evidence and claimed[0].evidence[0].bbox is not None
+    assert codes(check_seals(grey([(420.0, 690.0, 470.0, 760.0)]))) == [("OCR_LOW_CONFIDENCE", E01)]
+    without = build({"commit": []})                 # a place the rule pack gives no zone: left to a person
+    without.rules["seals"]["required"][3]["grey_blank"] = None
+    without.pages[f"{COMMIT}#1"] = grey([]).pages[f"{COMMIT}#1"]
+    assert codes(check_seals(without)) == [("OCR_LOW_CONFIDENCE", E01)]

@@ -16,6 +16,8 @@ from models.packet import Party, ReviewContext
 from models.provenance import DocKind, Document, Page, Seal
 from models.report import EvidenceOut, FindingOut
 from pipeline.checks.base import Findings, KIND_CN, norm_name, rules_of, similarity
+from extractors.base import unit
+from pipeline.read.ink import ink_in
 from pipeline.seals.reading import office_reading
 from pipeline.seals.ctc import name_logps
 from pipeline.seals.places import authority_by_place
@@ -287,6 +289,12 @@ def _missing(ctx, req, doc, pages, anchor, party, out: Findings) -> None:
     place = KIND_CN.get(req.get("section") or "", KIND_CN.get(doc.kind.value, doc.kind.value))
     who = party.name if party else "申报单位"
     ev = _place_ev(doc, pages, anchor)
+    if _grey_file(ctx, pages) and _blank_place(anchor, req.get("grey_blank")):
+        # grey: no red to go by, but the place holds nothing besides its print (no ring, no star, no mark)
+        out.add("SEAL_MISSING", party, [], f"{place}应由“{who}”盖章处未见印章（黑白扫描件，该处除文字外无印迹）",
+                declared=party.name if party else None, found=None, extra_evidence=[ev],
+                detail={"slot": req.get("slot"), "doc_kind": doc.kind.value, "grey": True}, confidence=None)
+        return
     if _grey_file(ctx, pages):
         # a grey-scale scan shows no red: an absent red seal proves nothing there
         out.add("OCR_LOW_CONFIDENCE", party, [], f"{place}为黑白扫描件，无法按颜色识别“{who}”的印章，请人工核对",
@@ -296,6 +304,21 @@ def _missing(ctx, req, doc, pages, anchor, party, out: Findings) -> None:
     out.add("SEAL_MISSING", party, [], f"{place}应由“{who}”盖章处未见红色印章",
             declared=party.name if party else None, found=None, extra_evidence=[ev],
             detail={"slot": req.get("slot"), "doc_kind": doc.kind.value}, confidence=None)
+
+
+def _blank_place(anchor, window: list[float] | None) -> bool:
+    """On a grey OCR'd page, the seal place (`window`: points left of, above, right of and below the anchor
+    line, from the rule pack) holds no ink that the OCR did not read as text and no seal found there
+    (pipeline.read.ink): a seal leaves its ring and star however faint its grey, a blank place leaves nothing."""
+    if anchor is None or not window:
+        return False
+    pg, ln = anchor
+    if not (pg.ocr and pg.grey):
+        return False            # no ink map for this page
+    left, up, right, down = (v * unit(pg) for v in window)     # an image file's page is in pixels
+    zone = (max(0.0, ln.bbox[0] - left), max(0.0, ln.bbox[1] - up), min(pg.width, ln.bbox[2] + right),
+            min(pg.height, ln.bbox[3] + down))
+    return not ink_in(pg, zone, seals=True)
 
 
 def _grey_file(ctx: ReviewContext, pages: list[Page]) -> bool:
