@@ -110,6 +110,7 @@ class Page(BaseModel):
     grey: bool = False            # a scan without colour: red seals cannot be told by their ink
     grey_image: bool = False      # the scan image itself has one channel (DeviceGray, mode L): grey for certain
     unread_ink: list[BBox] = PField(default_factory=list)   # grey scans: ink outside every read line (pipeline.read.ink)
+    ink_mapped: bool = False      # unread_ink was made for this page (no map: nothing may be called blank by it)
     lines: list[TextLine] = PField(default_factory=list)
     tables: list[Table] = PField(default_factory=list)
     seals: list[Seal] = PField(default_factory=list)

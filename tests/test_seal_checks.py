@@ -250,7 +250,7 @@ def test_missing_seal_on_a_grey_scan_merged_into_a_colour_file_is_not_claimed():
         letter = ctx.pages[f"{COMMIT}#1"]
         colour = page(COMMIT, 2, [], scanned=True)
         ctx.pages[f"{COMMIT}#1"] = letter.model_copy(update={"ocr": True, "text_layer": False, "grey": True,
-                                                             "grey_image": grey_letter,
+                                                             "grey_image": grey_letter, "ink_mapped": True,
                                                              "unread_ink": [(330.0, 600.0, 440.0, 705.0)]})
         ctx.pages[f"{COMMIT}#2"] = colour
         return ctx
@@ -312,7 +312,8 @@ def test_a_blank_seal_place_on_a_grey_scan_is_a_missing_seal():
         ctx = build({"commit": []})
         letter = ctx.pages[f"{COMMIT}#1"]
         ctx.pages[f"{COMMIT}#1"] = letter.model_copy(update={"ocr": True, "text_layer": False, "grey": True,
-                                                             "grey_image": True, "unread_ink": ink})
+                                                             "grey_image": True, "unread_ink": ink or [],
+                                                             "ink_mapped": ink is not None})
         return ctx
     claimed = [f for f in check_seals(grey([(40.0, 100.0, 120.0, 130.0)])) if f.code == "SEAL_MISSING"]
     assert [f.party_name for f in claimed] == [E01] and claimed[0].detail["grey"]
@@ -322,3 +323,4 @@ def test_a_blank_seal_place_on_a_grey_scan_is_a_missing_seal():
     without.rules["seals"]["required"][3]["grey_blank"] = None
     without.pages[f"{COMMIT}#1"] = grey([]).pages[f"{COMMIT}#1"]
     assert codes(check_seals(without)) == [("OCR_LOW_CONFIDENCE", E01)]
+    assert codes(check_seals(grey(None))) == [("OCR_LOW_CONFIDENCE", E01)]   # no ink map made: nothing is blank

@@ -313,8 +313,8 @@ def _blank_place(anchor, window: list[float] | None) -> bool:
     if anchor is None or not window:
         return False
     pg, ln = anchor
-    if not (pg.ocr and pg.grey):
-        return False            # no ink map for this page
+    if not (pg.ocr and pg.grey and pg.ink_mapped):
+        return False            # no ink map for this page (seal detection off or failed there)
     left, up, right, down = (v * unit(pg) for v in window)     # an image file's page is in pixels
     zone = (max(0.0, ln.bbox[0] - left), max(0.0, ln.bbox[1] - up), min(pg.width, ln.bbox[2] + right),
             min(pg.height, ln.bbox[3] + down))

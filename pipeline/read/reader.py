@@ -85,6 +85,7 @@ def _add_seals(page: Page, image: np.ndarray | None, scale: float, engine, optio
         from pipeline.read.ink import unread_ink
         try:
             page.unread_ink = unread_ink(page, image, scale)
+            page.ink_mapped = True
         except Exception as e:  # no ink map: blanks are taken as read
             log.warning("ink map failed on %s p%d: %s", page.file, page.index, e)
 
