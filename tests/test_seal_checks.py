@@ -324,3 +324,22 @@ def test_a_blank_seal_place_on_a_grey_scan_is_a_missing_seal():
     without.pages[f"{COMMIT}#1"] = grey([]).pages[f"{COMMIT}#1"]
     assert codes(check_seals(without)) == [("OCR_LOW_CONFIDENCE", E01)]
     assert codes(check_seals(grey(None))) == [("OCR_LOW_CONFIDENCE", E01)]   # no ink map made: nothing is blank
+
+
+@pytest.mark.quick
+def test_straddle_seal_on_a_grey_scan_by_its_edges():
+    """A grey 申报书 shows no red 骑缝 slices: edges without any mark on every page have none
+    (STRADDLE_SEAL_MISSING); a mark at one page's edge, or a page without an ink map, is left to a person."""
+    def grey(edge_ink: dict[int, list], mapped: bool = True) -> ReviewContext:
+        ctx = build(scanned=True, slices=False)
+        for i in (1, 2, 3):
+            pg = ctx.pages[f"{APP}#{i}"]
+            ctx.pages[f"{APP}#{i}"] = pg.model_copy(update={"grey": True, "ink_mapped": mapped,
+                                                            "unread_ink": edge_ink.get(i, [(200.0, 300.0, 260.0, 330.0)])})
+        return ctx
+    got = [f for f in check_seals(grey({})) if f.code == "STRADDLE_SEAL_MISSING"]
+    assert len(got) == 1 and got[0].detail["grey"] and got[0].evidence
+    for ctx in (grey({2: [(570.0, 380.0, 595.0, 460.0)]}), grey({3: [(0.0, 500.0, 20.0, 560.0)]}), grey({}, mapped=False)):
+        found = check_seals(ctx)
+        assert "STRADDLE_SEAL_MISSING" not in [f.code for f in found]
+        assert any(f.code == "OCR_LOW_CONFIDENCE" and f.detail.get("field") == "straddle_seal" for f in found)

@@ -476,12 +476,30 @@ def _check_straddle(ctx: ReviewContext, cfg: dict, out: Findings) -> None:
     if st.get("when", "scanned") == "scanned" and not all(p.ocr and not p.text_layer for p in pages):
         return
     slices = [s for p in pages for s in p.seals if s.edge]
-    # grey scans: 骑缝章 slices cannot be told by their ink (a colour scan's page of black print alone looks
-    # grey too: the scan is grey when most of its pages are)
-    if slices or 2 * sum(bool(p.grey) for p in pages) >= len(pages):
+    if slices:
         return
     lead = next((p for p in ctx.parties if p.role == "lead"), None)
     f, i = refs[0]
+    # grey scans: 骑缝章 slices cannot be told by their ink (a colour scan's page of black print alone looks
+    # grey too: the scan is grey when most of its pages are); edges that hold no mark at all on any page have none
+    if 2 * sum(bool(p.grey) for p in pages) >= len(pages):
+        band = st.get("grey_edge")
+        if band and all(p.grey and p.ink_mapped for p in pages) and not any(_edge_ink(p, band) for p in pages):
+            ev = EvidenceOut(file=f, page=i, text=f"申报书共{len(pages)}页（黑白扫描件），各页页边均无印迹")
+            out.add("STRADDLE_SEAL_MISSING", lead, [], f"装订成册的申报书（{len(pages)}页，黑白扫描件）各页页边均无印迹，未见骑缝章",
+                    found=0, declared=len(pages), extra_evidence=[ev], detail={"pages": len(pages), "grey": True})
+        else:
+            ev = EvidenceOut(file=f, page=i, text=f"申报书共{len(pages)}页（黑白扫描件）")
+            out.add("OCR_LOW_CONFIDENCE", lead, [], "申报书为黑白扫描件，无法按颜色识别骑缝章，请人工核对页边",
+                    extra_evidence=[ev], detail={"field": "straddle_seal", "grey": True}, confidence=None)
+        return
     ev = EvidenceOut(file=f, page=i, text=f"申报书共{len(pages)}页，页边未见骑缝章")
     out.add("STRADDLE_SEAL_MISSING", lead, [], f"装订成册的申报书（{len(pages)}页）未见骑缝章",
             found=0, declared=len(pages), extra_evidence=[ev], detail={"pages": len(pages)})
+
+
+def _edge_ink(page: Page, band: float) -> bool:
+    """Unread ink or a seal within `band` points of the page's left or right edge (where 骑缝 slices sit)."""
+    b = band * unit(page)
+    return ink_in(page, (0.0, 0.0, b, page.height), seals=True) or \
+        ink_in(page, (page.width - b, 0.0, page.width, page.height), seals=True)
