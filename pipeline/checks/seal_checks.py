@@ -289,21 +289,18 @@ def _missing(ctx, req, doc, pages, anchor, party, out: Findings) -> None:
     place = KIND_CN.get(req.get("section") or "", KIND_CN.get(doc.kind.value, doc.kind.value))
     who = party.name if party else "申报单位"
     ev = _place_ev(doc, pages, anchor)
-    if _grey_file(ctx, pages) and _blank_place(anchor, req.get("grey_blank")):
+    grey = _grey_file(ctx, pages)
+    if not grey:
+        code, message = "SEAL_MISSING", f"{place}应由“{who}”盖章处未见红色印章"
+    elif _blank_place(anchor, req.get("grey_blank")):
         # grey: no red to go by, but the place holds nothing besides its print (no ring, no star, no mark)
-        out.add("SEAL_MISSING", party, [], f"{place}应由“{who}”盖章处未见印章（黑白扫描件，该处除文字外无印迹）",
-                declared=party.name if party else None, found=None, extra_evidence=[ev],
-                detail={"slot": req.get("slot"), "doc_kind": doc.kind.value, "grey": True}, confidence=None)
-        return
-    if _grey_file(ctx, pages):
+        code, message = "SEAL_MISSING", f"{place}应由“{who}”盖章处未见印章（黑白扫描件，该处除文字外无印迹）"
+    else:
         # a grey-scale scan shows no red: an absent red seal proves nothing there
-        out.add("OCR_LOW_CONFIDENCE", party, [], f"{place}为黑白扫描件，无法按颜色识别“{who}”的印章，请人工核对",
-                declared=party.name if party else None, found=None, extra_evidence=[ev],
-                detail={"slot": req.get("slot"), "doc_kind": doc.kind.value, "grey": True}, confidence=None)
-        return
-    out.add("SEAL_MISSING", party, [], f"{place}应由“{who}”盖章处未见红色印章",
-            declared=party.name if party else None, found=None, extra_evidence=[ev],
-            detail={"slot": req.get("slot"), "doc_kind": doc.kind.value}, confidence=None)
+        code, message = "OCR_LOW_CONFIDENCE", f"{place}为黑白扫描件，无法按颜色识别“{who}”的印章，请人工核对"
+    out.add(code, party, [], message, declared=party.name if party else None, found=None, extra_evidence=[ev],
+            detail={"slot": req.get("slot"), "doc_kind": doc.kind.value, **({"grey": True} if grey else {})},
+            confidence=None)
 
 
 def _blank_place(anchor, window: list[float] | None) -> bool:

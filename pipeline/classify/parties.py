@@ -213,8 +213,8 @@ def correct_ocr_names(docs: list[Document], parties: list[Party]) -> None:
             if n:
                 w = 2 if d.kind == DocKind.business_license else 1
                 named[norm_name(n)] = named.get(norm_name(n), 0) + w
-                if _val(d, "uscc"):
-                    codes.setdefault(norm_name(n), set()).add(_val(d, "uscc"))
+                if code := _val(d, "uscc"):
+                    codes.setdefault(norm_name(n), set()).add(code)
     # one company's name read a little differently on its documents (隆华字科技 on the letter, 隆华数字科技 on
     # the licence and the report) is one candidate: the most attested reading (licence first); names carried
     # with different credit codes (佳博信息科技, 佳润信息科技) are two companies
