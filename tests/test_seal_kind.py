@@ -74,3 +74,24 @@ def test_thin_kind_line_of_a_grey_scan_is_read(engine):
     assert [(s.kind.value, s.kind_text) for s in seals] == [("finance", "财务专用章")] and "华永食品" in seals[0].text
     plain = [s for s in find_seals(_page("company", 240, grey=True), "a.png", 1, 1.0, engine) if not s.edge]
     assert [s.kind.value for s in plain] == ["company"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["invoice_seal_on_rule_a.png", "invoice_seal_on_rule_b.png"])
+def test_pale_kind_line_crossed_by_a_table_rule_is_read(engine, name):
+    """发票专用章 on the 单位盖章 place of a scanned 表二 (200 dpi scan, read at 150 dpi): a table rule crosses the
+    pale kind line and grey print lies under it, so the area under the star read as print (云资源、打通设备) or
+    nothing, and the seal passed as a company seal: every invoice seal on a scanned 表二 missed SEAL_WRONG_TYPE
+    (3 of 3). The line's own rows, print filled in from around, read 发票专用章."""
+    from pathlib import Path
+    crop = np.asarray(Image.open(Path(__file__).parent / "data" / name).convert("RGB"))
+    seals = [s for s in find_seals(crop, "a.pdf", 1, 1.0, engine) if not s.edge]
+    assert [s.kind.value for s in seals] == ["invoice"] and "发票" in seals[0].kind_text
+
+
+@pytest.mark.slow
+def test_company_seal_over_a_table_rule_stays_a_company_seal(engine):
+    from pathlib import Path
+    crop = np.asarray(Image.open(Path(__file__).parent / "data/company_seal_on_rule.png").convert("RGB"))
+    seals = [s for s in find_seals(crop, "a.pdf", 1, 1.0, engine) if not s.edge]
+    assert [(s.kind.value, s.kind_text) for s in seals] == [("company", None)]

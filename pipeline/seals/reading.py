@@ -80,11 +80,9 @@ def sharp_ink(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor((255 * (1 - ink)).astype(np.uint8), cv2.COLOR_GRAY2RGB)
 
 
-def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False, sharp: bool = False,
-              print_mask: bool = False) -> np.ndarray:
-    """The seal resampled so its outline is a circle of radius R0 centred in a (2.1 R0)² image,
-    as ink-on-white. Ovals are stretched to a circle along their axes. `sharp`: the ink from the green
-    channel (sharp_ink) instead of from redness."""
+def warp(rgb: np.ndarray, c: Candidate) -> np.ndarray:
+    """The page around the seal resampled so its outline is a circle of radius R0 centred in a (2.1 R0)² image
+    (ovals stretched to a circle along their axes), colours as scanned."""
     size = int(2.1 * R0)
     ang = math.radians(c.angle)
     ca, sa = math.cos(ang), math.sin(ang)
@@ -93,8 +91,16 @@ def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False, sharp: bool = 
     c0 = np.array([size / 2, size / 2])
     t = np.array([c.cx, c.cy]) - m @ c0
     inv = np.c_[m, t].astype(np.float32)
-    warped = cv2.warpAffine(rgb, inv, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                            borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+    return cv2.warpAffine(rgb, inv, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+
+
+def normalise(rgb: np.ndarray, c: Candidate, plain: bool = False, sharp: bool = False,
+              print_mask: bool = False) -> np.ndarray:
+    """The seal resampled so its outline is a circle of radius R0 centred in a (2.1 R0)² image,
+    as ink-on-white. Ovals are stretched to a circle along their axes. `sharp`: the ink from the green
+    channel (sharp_ink) instead of from redness."""
+    warped = warp(rgb, c)
     if plain:
         # for the small horizontal lines (财务专用章): unblurred, so thin strokes survive that the median
         # filter washes out
@@ -310,6 +316,7 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9, second:
     The ring is read from its likeliest start (the widest gap); only an unsure reading is read
     again from the second likeliest start, and then from the sharp ink (a JPEG's blurred redness). The
     horizontal lines are read in the same call."""
+    from pipeline.seals import kind_line as K
     norm = first = normalise(rgb, c)
     n_center = 1 if c.shape == "round" else 2          # ovals (invoice seals) carry a middle line too
     best = None
@@ -345,7 +352,7 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9, second:
         if s >= 0.5 and ("专用" in t or "章" in t or any(w in t for ws in KIND_WORDS.values() for w in ws[:2])):
             kind_text = t
             if kind_of(t, "") == "company":
-                kind_text = _kind_line_by_ink(engine, crop) or t
+                kind_text = K.by_ink(engine, crop) or t
             break
     if kind_of(kind_text, "") == "company":
         # the ring read best from a start that was not the seal's bottom (black print across the ring): a kind
@@ -353,7 +360,10 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9, second:
         kind_text = next((clean_text(t) for t, s in looks
                           if s >= 0.8 and "专用" in clean_text(t) and kind_of(t, "") != "company"), kind_text)
     if kind_of(kind_text, "") == "company" and plain is not None and c.shape == "round":
-        kind_text = _kind_line_turned(engine, plain, best_gap) or kind_text
+        kind_text = K.turned(engine, plain, best_gap) or kind_text
+    if kind_of(kind_text, "") == "company" and plain is not None and c.shape == "round" and not grey:
+        # a pale kind line crossed by a table rule or over grey print: its own rows, print filled in
+        kind_text = K.in_band(engine, warp(rgb, c), best_gap) or kind_text
     frames = cover = None
     if text and conf < 0.999:
         from pipeline.seals.ctc import frame_posteriors, name_start
@@ -370,34 +380,6 @@ def read_round(rgb: np.ndarray, c: Candidate, engine, sure: float = 0.9, second:
         sharp_frames = rotate_to_name(sharp_frames) if sharp_frames else None
     return {"text": text or None, "text_confidence": conf, "kind_text": kind_text or None,
             "kind": kind_of(kind_text, text), "ring_ctc": frames, "ring_print": cover, "ring_ctc_sharp": sharp_frames}
-
-
-KIND_LINES = ("财务专用章", "合同专用章", "发票专用章")
-
-
-def _kind_line_by_ink(engine, crop: np.ndarray, margin: float = 3.0) -> str | None:
-    """A kind line read with a look-alike (欢费专用 for 发票专用章): the one of the three kind lines whose
-    CTC score on the crop is clearly the best, else None."""
-    from pipeline.seals.ctc import frame_posteriors, name_logps
-    frames = frame_posteriors(engine, crop)
-    if not frames:
-        return None
-    scored = sorted(zip(name_logps(frames, list(KIND_LINES)), KIND_LINES), reverse=True)
-    return scored[0][1] if scored[0][0] >= scored[1][0] + margin else None
-
-
-def _kind_line_turned(engine, plain: np.ndarray, gap: float) -> str | None:
-    """The kind line when the ring gap misjudged the seal's turn (a tilted line reads as garbage): the
-    area under the star read at a few turns; a line naming a kind, read surely, wins."""
-    crops = [center_lines(upright(plain, gap + d))[0] for d in (-40, -20, 20, 40)]
-    best = None
-    for (t, s), crop in zip(engine.recognize_lines(crops), crops):
-        t = clean_text(t)
-        if s >= 0.6 and "专用" in t and (best is None or s > best[1]):
-            best = (t, s, crop)
-    if best is None:
-        return None
-    return best[0] if kind_of(best[0], "") != "company" else _kind_line_by_ink(engine, best[2])
 
 
 def read_rect(rgb: np.ndarray, c: Candidate, engine) -> dict:
