@@ -92,7 +92,7 @@ class Seal(BaseModel):
     ring_ctc: list[list[tuple[str, float]]] | None = None
     # per CTC frame of the same strip, the share of its column black print covers (a glyph cut by print)
     ring_print: list[float] | None = None
-    # on a digital page, the frames of the same ring read from its sharp ink (reading.sharp_ink): a second opinion
+    # the frames of the same ring read from its sharp ink (reading.sharp_ink; colour seals): a second opinion
     ring_ctc_sharp: list[list[tuple[str, float]]] | None = None
 
 

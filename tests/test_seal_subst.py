@@ -3,7 +3,7 @@ import pytest
 
 from models.packet import Packet, Party, ReviewContext
 from models.provenance import Page, Seal
-from pipeline.checks.seal_checks import _confirmed_change
+from pipeline.checks.seal_change import confirmed_by_copies
 
 pytestmark = pytest.mark.quick
 NAME = "江门市宇明机械设备股份有限公司"
@@ -18,17 +18,17 @@ def _ctx(*texts: str) -> tuple[ReviewContext, list[Seal]]:
 
 def test_the_same_misreading_everywhere_is_the_recogniser():
     ctx, seals = _ctx("江门市字明机械设备股份有限公司", "江门市字明机械设备股份有限公司")
-    assert not _confirmed_change(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
+    assert not confirmed_by_copies(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
 
 
 def test_a_change_at_one_place_beside_exact_readings_elsewhere_is_real():
     ctx, seals = _ctx("江门市胜明机械设备股份有限公司", NAME, NAME)
-    assert _confirmed_change(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
+    assert confirmed_by_copies(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
 
 
 def test_no_other_reading_abstains():
     ctx, seals = _ctx("江门市胜明机械设备股份有限公司")
-    assert not _confirmed_change(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
+    assert not confirmed_by_copies(ctx, seals[0], Party(key="E01", role="enterprise", name=NAME))
 
 
 def test_grey_scans_are_told_from_colour_ones():

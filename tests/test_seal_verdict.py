@@ -289,13 +289,13 @@ def test_a_drawn_seal_with_a_changed_trade_name_reads_changed_from_both_inks():
     import numpy as np
     from PIL import Image
 
-    from pipeline.checks.seal_checks import _sharp_agrees
+    from pipeline.checks.seal_change import sharp_agrees
     from pipeline.ocr import get_engine
     from pipeline.seals import find_seals
     from tests.synth.seals import seal_png
     page = Image.new("RGB", (800, 600), "white")
     s = Image.open(io.BytesIO(seal_png("广东华诚（江门）服装有限公司", seed=1))).convert("RGBA").resize((150, 150))
     page.paste(s, (300, 200), s)
-    (seal,) = [x for x in find_seals(np.asarray(page), "x", 1, 94 / 72, get_engine(), digital=True) if x.ring_ctc]
+    (seal,) = [x for x in find_seals(np.asarray(page), "x", 1, 94 / 72, get_engine()) if x.ring_ctc]
     v = judge(seal.ring_ctc, "广东华海（江门）服装有限公司", [])
-    assert v.kind == "changed" and v.changes == [("海", "诚")] and _sharp_agrees(seal, "广东华海（江门）服装有限公司", v)
+    assert v.kind == "changed" and v.changes == [("海", "诚")] and sharp_agrees(seal, "广东华海（江门）服装有限公司", v.changes)

@@ -21,7 +21,8 @@ from pipeline.read.ink import ink_in
 from pipeline.seals.reading import office_reading
 from pipeline.seals.ctc import name_logps
 from pipeline.seals.places import authority_by_place
-from pipeline.seals.verdict import PLACE_RE, SUFFIX_RE, judge, sure_changes
+from pipeline.seals.verdict import PLACE_RE, SUFFIX_RE, judge
+from pipeline.checks.seal_change import confirmed_by_copies, scan_change, sharp_agrees
 from pipeline.checks.seal_names import own_names, resolve_texts
 
 DEFAULTS = {
@@ -378,7 +379,7 @@ def _judge(ctx: ReviewContext, cfg: dict, req: dict, doc: Document, seal: Seal, 
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”{who}与应盖章单位“{party.name}”不符",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
                 detail={**detail, "matches": m.party.name if other else None})
-    elif subst and clean and conf >= cfg["subst_confidence"] and _confirmed_change(ctx, seal, party):
+    elif subst and clean and conf >= cfg["subst_confidence"] and confirmed_by_copies(ctx, seal, party):
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf, detail=detail)
     elif other or stranger or subst:
@@ -419,39 +420,24 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
         return
     pg = ctx.page(seal.file, seal.page)
     clean = pg is not None and pg.text_layer and not pg.ocr
-    if v.kind == "changed" and clean and _sharp_agrees(seal, own[0], v):
-        # only on a digital page: on scans the recogniser reads a degraded glyph as another character
-        # with p > 0.9 and the right one nowhere among its guesses (润 → 期)
-        changed = "、".join(f"{a}→{b}" for a, b in v.changes)
+    # a changed 字号 character needs second opinions: the sharp ink on a digital page; on scans, where the
+    # recogniser reads a degraded glyph as another character with p > 0.9 (润 → 期), also the party's own
+    # seals elsewhere (seal_change)
+    changes = v.changes if v.kind == "changed" and clean and sharp_agrees(seal, own[0], v.changes) else None
+    if changes is None and not clean and v.kind in ("changed", "unsure"):
+        found = scan_change(ctx, seal, own[0])
+        changes = [found] if found else None
+    if changes:
+        changed = "、".join(f"{a}→{b}" for a, b in changes)
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符（{changed}）",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
-                detail={**detail, "changes": v.changes})
+                detail={**detail, "changes": changes})
         return
     _low(out, party, seal, ev, place, conf, detail)
 
 
 def _norm_text(s: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
-
-
-def _confirmed_change(ctx: ReviewContext, seal: Seal, party: Party) -> bool:
-    """A one-character change is believed only when the party's other seals read its name exactly and none
-    repeats the change: the recogniser confuses look-alike glyphs (宇/字, 腾/屬) the same way on every copy of
-    one seal, while a wrong seal made for one place differs from the party's seals elsewhere."""
-    changed, exact = _norm(seal.text), _norm(party.name)
-    others = [_norm(s.text) for p in ctx.pages.values() for s in p.seals
-              if s.text and not s.edge and not s.is_copy_stamp and s is not seal
-              and (s.file, s.page, s.bbox) != (seal.file, seal.page, seal.bbox)]
-    return exact in others and changed not in others
-
-
-def _sharp_agrees(seal: Seal, name: str, v) -> bool:
-    """The changed character is read surely from the ring's sharp ink as well (reading.sharp_ink keeps faint
-    strokes): a stroke worn off the seal image (服 read 及, its 月 faint) is not a changed 字号."""
-    if not seal.ring_ctc_sharp:
-        return True              # no second opinion taken (an older reading): the first stands
-    sure, _ = sure_changes(seal.ring_ctc_sharp + seal.ring_ctc_sharp, name)
-    return any((a, b) in v.changes for _, a, b in sure)
 
 
 def _low(out: Findings, party, seal: Seal, ev: EvidenceOut, place: str, conf: float, detail: dict) -> None:

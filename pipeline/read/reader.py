@@ -70,8 +70,7 @@ def _add_seals(page: Page, image: np.ndarray | None, scale: float, engine, optio
     if fs is None:
         return
     try:
-        page.seals = list(fs(image, page.file, page.index, scale, engine if options.read_seals else None,
-                             digital=page.text_layer))
+        page.seals = list(fs(image, page.file, page.index, scale, engine if options.read_seals else None))
     except Exception as e:  # a seal failure must not lose the page
         log.warning("find_seals failed on %s p%d: %s", page.file, page.index, e)
         return

@@ -20,9 +20,9 @@ log = logging.getLogger(__name__)
 ENGINE = "seal:hsv-ring+polar"
 
 
-def find_seals(image_rgb: np.ndarray, file: str, page: int, scale: float, ocr=None, digital: bool = False) -> list[Seal]:
-    """Every red seal on one page image, read when an OCR engine is given. On a `digital` (text-layer) page
-    a ring reading is also read from its sharp ink, a second opinion for the checks' one-character claims."""
+def find_seals(image_rgb: np.ndarray, file: str, page: int, scale: float, ocr=None) -> list[Seal]:
+    """Every red seal on one page image, read when an OCR engine is given. A ring reading of a colour seal is
+    also read from its sharp ink, a second opinion for the checks' one-character claims."""
     if image_rgb is None or image_rgb.ndim != 3 or min(image_rgb.shape[:2]) < 16:
         return []
     rgb = np.ascontiguousarray(image_rgb[..., :3])
@@ -33,7 +33,7 @@ def find_seals(image_rgb: np.ndarray, file: str, page: int, scale: float, ocr=No
                     shape=c.shape, confidence=round(c.score, 3), edge=c.edge, engine=ENGINE)
         if ocr is not None and c.edge is None:
             try:
-                _read_into(seal, rgb, c, ocr, digital)
+                _read_into(seal, rgb, c, ocr)
             except Exception as e:  # a reading failure leaves the seal found but unread
                 log.warning("seal reading failed on %s p%d: %s", file, page, e)
         out.append(seal)
@@ -63,8 +63,8 @@ def _unresolved_red(rgb: np.ndarray, detected: list, file: str, page: int, scale
     return out
 
 
-def _read_into(seal: Seal, rgb: np.ndarray, c: Candidate, ocr, digital: bool = False) -> None:
-    info = read_rect(rgb, c, ocr) if c.shape == "rect" else read_round(rgb, c, ocr, second=digital)
+def _read_into(seal: Seal, rgb: np.ndarray, c: Candidate, ocr) -> None:
+    info = read_rect(rgb, c, ocr) if c.shape == "rect" else read_round(rgb, c, ocr, second=True)
     seal.text = info["text"]
     seal.text_confidence = round(info["text_confidence"], 3)
     seal.kind_text = info.get("kind_text")
