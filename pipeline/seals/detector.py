@@ -213,7 +213,16 @@ def detect(rgb: np.ndarray, keep: dict | None = None) -> list[Candidate]:
         # a grey-scale scan: seal ink is mid grey (red prints at ~80-120), print is black; whole round and
         # oval seals only (table cells make rectangles, page edges make slices in grey)
         raw, tone = grey_mask(img)
-        found = [c for c in _nms(_detect_mask(raw, tone)) if c.shape in ("round", "oval") and not c.edge]
+        found = _detect_mask(raw, tone)
+        if f < 1:
+            # the mask made at full size as well: shrunk (and deskewed) print turns mid grey itself and may
+            # join an oval seal's ring, while the shrunk page's mask keeps other seals whole
+            raw, tone = grey_mask(rgb)
+            raw = (cv2.resize(raw, img.shape[1::-1], interpolation=cv2.INTER_AREA) >= 128).astype(np.uint8) * 255
+            tone = cv2.resize(tone, img.shape[1::-1], interpolation=cv2.INTER_AREA)
+            tone[raw == 0] = 0
+            found += _detect_mask(raw, tone)
+        found = [c for c in _nms(found) if c.shape in ("round", "oval") and not c.edge]
         for c in found:
             c.score *= 0.8
     else:
