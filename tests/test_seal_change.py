@@ -51,3 +51,9 @@ def test_the_same_change_on_another_copy_is_the_recogniser():
     key = "SYN71001/恩平市广德电机有限公司"
     ctx, seal, party = _case(key, extra=[{**CASES[key]["target"], "page": 200}])
     assert scan_change(ctx, seal, party) is None
+
+
+def test_the_changed_name_is_the_partys_with_its_change():
+    from pipeline.checks.seal_change import with_changes
+    assert with_changes("恩平市广德电机有限公司", [("德", "力")]) == "恩平市广力电机有限公司"
+    assert with_changes("江门市江海区江盛涂料有限公司", [("江", "海")]) == "江门市江海区海盛涂料有限公司"

@@ -81,6 +81,17 @@ def scan_change(ctx: ReviewContext, seal: Seal, own: str) -> tuple[str, str] | N
     return (a, b) if support else None
 
 
+def with_changes(name: str, changes: list[tuple[str, str]]) -> str:
+    """The name with each (name char, read char) change made in its 字号 + 行业 part (after the place names)."""
+    start, end = core_span(seal_name(name))
+    out = list(seal_name(name))
+    for a, b in changes:
+        i = next((k for k in range(start, end) if out[k] == a), None)
+        if i is not None:
+            out[i] = b
+    return "".join(out)
+
+
 def _other_seals(ctx: ReviewContext, seal: Seal) -> list[Seal]:
     """Every other read seal of the packet (no 骑缝 slice, no 与原件一致 stamp)."""
     return [s for p in ctx.pages.values() for s in p.seals

@@ -22,7 +22,7 @@ from pipeline.seals.reading import office_reading
 from pipeline.seals.ctc import name_logps
 from pipeline.seals.places import authority_by_place
 from pipeline.seals.verdict import PLACE_RE, SUFFIX_RE, judge
-from pipeline.checks.seal_change import confirmed_by_copies, scan_change, sharp_agrees
+from pipeline.checks.seal_change import confirmed_by_copies, scan_change, sharp_agrees, with_changes
 from pipeline.checks.seal_names import own_names, resolve_texts
 
 DEFAULTS = {
@@ -428,6 +428,7 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
         found = scan_change(ctx, seal, own[0])
         changes = [found] if found else None
     if changes:
+        seal.text = _norm_text(with_changes(own[0], changes))   # what the seal says: the name, its 字号 changed
         changed = "、".join(f"{a}→{b}" for a, b in changes)
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符（{changed}）",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
