@@ -303,3 +303,25 @@ def test_a_one_character_audited_entity_change_on_a_scan_counts_when_read_the_sa
             page = ctx.page(*audit.pages[i])
             page.lines.append(TextLine(text=text, bbox=(50, 50, 400, 64), confidence=0.999))
         assert ("AUDIT_ENTITY_MISMATCH" in codes(run_checks(ctx))) is twice
+
+
+def test_a_member_two_characters_off_another_companys_row_is_not_listed():
+    """Every 表一 entry is held by its own party; a member with its own licence and credit code, missing from 表一,
+    is two characters off one of them (宏诚电机 against the 金锦电机 row): that row is the other company's, so the
+    member is not listed (PARTY_LIST_MISMATCH was missed on a fresh scan)."""
+    from models.packet import Party
+    ctx = clean_context()
+    t1 = doc(ctx, "application_form", None, "table1")
+    t1.ocr = True
+    e6 = ctx.party("E06")
+    lic = doc(ctx, "business_license", "E06").model_copy(deep=True)
+    name = e6.name.replace("五金", "锦华")
+    assert name != e6.name and sum(a != b for a, b in zip(name, e6.name)) == 2
+    setf(lic, "name", name)
+    setf(lic, "uscc", "91440705MA4UQ6XK5U")
+    ctx.documents.append(lic)
+    lic.party_key, lic.party_name, lic.party_uscc = "E11", name, "91440705MA4UQ6XK5U"
+    ctx.parties.append(Party(key="E11", role="enterprise", name=name, uscc="91440705MA4UQ6XK5U",
+                             documents=[len(ctx.documents) - 1]))
+    found = [f for f in run_checks(ctx) if f.code == "PARTY_LIST_MISMATCH"]
+    assert [(f.party_name, f.detail["missing_in"]) for f in found] == [(name, ["table1"])]

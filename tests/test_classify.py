@@ -348,3 +348,47 @@ def test_a_scanned_letter_whose_committer_is_garbled_under_the_seal_is_its_party
         return docs[-1].party_name
     assert letter_party(ocr=True) == yong
     assert letter_party(ocr=False) is None
+
+
+def test_documents_under_the_licence_name_of_a_party_declared_otherwise_are_its_own():
+    """宏顺 declares 恩平市宏顺汽车零部件有限公司 on 表二 while its licence (same credit code) reads 宏顺金属结构; its
+    audit report, statements and letter name the licence's company. They went to 开平市兴顺金属结构 (the closest
+    declared name): its documents doubled and 宏顺 got three false DOC_MISSING (fresh scanned packet)."""
+    from pipeline.classify.parties import build_parties, tie_documents
+    docs = [_table1(*ENTS), _table2("恩平市宏顺汽车零部件有限公司", "91440785479460120B"),
+            _table2("开平市兴顺金属结构有限公司", "91440783MA2QDYKEX9"),
+            _doc(DocKind.business_license, "企业材料/宏顺/lic.pdf", ocr=True, name="恩平市宏顺金属结构有限公司",
+                 uscc="91440785479460120B"),
+            _doc(DocKind.audit_report, "企业材料/宏顺/audit.pdf", ocr=True, entity="恩平市宏顺金属结构有限公司"),
+            _doc(DocKind.commitment_letter, "企业材料/宏顺/letter.pdf", ocr=True, committer="恩平市宏顺金属结构有限公司"),
+            _doc(DocKind.business_license, "企业材料/兴顺/lic.pdf", ocr=True, name="开平市兴顺金属结构有限公司",
+                 uscc="91440783MA2QDYKEX9")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    by_name = {p.name: p for p in parties}
+    assert by_name["恩平市宏顺汽车零部件有限公司"].documents[-3:] == [3, 4, 5]
+    assert by_name["开平市兴顺金属结构有限公司"].documents[-1:] == [6]
+
+
+def test_the_one_garbled_row_left_takes_the_one_licence_no_party_answers_to():
+    """A provider row read 江门市蓬江区电科司 (和华信息科技 under the seals, no code): as close to another member's
+    name (博和船舶配件) as to its own licence's, so it stayed a made-up party with four DOC_MISSING while 和华's
+    licence, report and letter were tied to nobody. One unresolved row and one unclaimed licence of its role are
+    each other's."""
+    from pipeline.classify.parties import build_parties, tie_documents
+    lead, bohe = "江门市江海区富康数字科技有限公司", "江门市蓬江区博和船舶配件有限公司"
+    t1 = _table1(("provider", "江门市蓬江区电科司", 0.9), ("enterprise", bohe, 0.99), lead=lead)
+    docs = [t1, _table2(bohe, "91440703313400347A"),
+            _doc(DocKind.business_license, "服务商/和华营业执照.pdf", ocr=True, name="江门市蓬江区和华信息科技有限公司",
+                 uscc="91440703254780342K"),
+            _doc(DocKind.business_license, "企业材料/博和/lic.pdf", ocr=True, name=bohe, uscc="91440703313400347A"),
+            _doc(DocKind.business_license, "牵头/lic.pdf", ocr=True, name=lead, uscc="91440704528379119W")]
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    p = next(p for p in parties if p.role == "provider")
+    assert (p.name, p.name_as_read, p.documents) == ("江门市蓬江区和华信息科技有限公司", "江门市蓬江区电科司", [2])
+    # a licence filed under the other role's folder is not this row's
+    docs[2].extra["folder"] = "企业材料/和华"
+    parties = build_parties(docs)
+    tie_documents(docs, parties)
+    assert next(p for p in parties if p.role == "provider").name == "江门市蓬江区电科司"

@@ -208,10 +208,14 @@ def _party_list(ctx: ReviewContext, out: Findings) -> None:
         if party.role != "enterprise" or norm_name(party.name) in others or party.key in twins:
             continue
         taken = {norm_name(p.name) for p in ctx.parties if p.key != party.key and p.key not in orphans}
+        # every entry taken: an entry may still be this party's, unless another company (another credit code)
+        # holds it (宏诚电机 is not the 金锦电机 row, two characters off, that 金锦电机's own 表二 answers to)
+        other_co = {norm_name(p.name) for p in ctx.parties if p.key != party.key and p.key not in orphans
+                    and p.uscc and party.uscc and p.uscc != party.uscc}
         # a party made from a 表一 row (its garbled reading joined by its 表二 or documents) is listed
         made_from_row = party.listed_in_table1 and party.name_as_read is not None
         in_t1 = made_from_row or norm_name(party.name) in listed or \
-            _listed(party.name, [n for n in listed if n not in taken] or listed, fuzzy)
+            _listed(party.name, [n for n in listed if n not in taken] or [n for n in listed if n not in other_co], fuzzy)
         twin = fuzzy and party.key in orphans and _listed(party.name, [n for n in with_docs if n not in listed], True)
         if party.key in orphans and in_t1 and not twin:
             out.add("PARTY_LIST_MISMATCH", party, [], f"表一所列工业企业“{party.name}”无表二、营业执照及承诺函等材料",

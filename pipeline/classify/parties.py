@@ -124,7 +124,7 @@ def closest_name(read: str, candidates: list[str], others: list[str] = ()) -> st
 
 
 
-def _content_party(doc: Document, parties: list[Party]) -> Party | None:
+def _content_party(doc: Document, parties: list[Party], registered: dict[str, Party] | None = None) -> Party | None:
     usccs = [u for u in [_val(doc, "uscc")] + doc.extra.get("usccs", []) if u]
     for u in usccs:
         for p in parties:
@@ -135,6 +135,9 @@ def _content_party(doc: Document, parties: list[Party]) -> Party | None:
         for p in parties:
             if norm_name(n) == norm_name(p.name):
                 return p
+    for n in names:   # the name on the party's licence (a declared name differing from it: NAME_MISMATCH)
+        if (registered or {}).get(norm_name(n)) is not None:
+            return registered[norm_name(n)]
     for n in names:  # OCR noise: one close match only
         close = [p for p in parties if similar(norm_name(n), norm_name(p.name), 0.9)]
         if len(close) == 1:
@@ -283,6 +286,41 @@ def adopt_nameless_rows(docs: list[Document], parties: list[Party]) -> None:
                              name_by_ocr=True, name_as_read=""))
 
 
+def registered_names(docs: list[Document], parties: list[Party]) -> dict[str, Party]:
+    """The names on the parties' own licences (the licence's credit code is the party's) that no party
+    declares: a company declared 宏顺汽车零部件 whose licence reads 宏顺金属结构 files its report and letter under
+    the licence's name, which a look-alike member's (兴顺金属结构) must not take."""
+    declared = {norm_name(p.name) for p in parties}
+    out: dict[str, Party] = {}
+    for d in docs:
+        if d.kind != DocKind.business_license or not (name := _val(d, "name")) or norm_name(name) in declared:
+            continue
+        p = next((p for p in parties if p.uscc and p.uscc == _val(d, "uscc")), None)
+        if p is not None:
+            out.setdefault(norm_name(name), p)
+    return out
+
+
+def pair_by_elimination(docs: list[Document], parties: list[Party]) -> None:
+    """One 表一 name read too garbled to resolve (和华信息科技 read 电科司, no credit code) and one licence that no
+    party answers to, of the same role by its folder (服务商/…): the row stands for that licence's company."""
+    named = {norm_name(n) for d in docs if d.kind in PARTY_KINDS for n in (_val(d, NAME_FIELD[d.kind]),) if n}
+    open_rows = [p for p in parties if p.name_by_ocr and not p.uscc and not _sure(p) and norm_name(p.name) not in named]
+    if len(open_rows) != 1:
+        return
+    p = open_rows[0]
+    codes = {q.uscc for q in parties if q.uscc}
+    known = {norm_name(q.name) for q in parties}
+    free = {norm_name(n): _role_by_folder(d) for d in docs
+            if d.kind == DocKind.business_license and (n := _val(d, "name")) and _val(d, "uscc") not in codes
+            and norm_name(n) not in known and not any(similar(norm_name(n), k, 0.9) for k in known)}
+    if len(free) != 1:
+        return
+    (name, role), = free.items()
+    if role in (None, p.role) and reading_similarity(norm_name(p.name), name) >= 0.5:
+        p.name_as_read, p.name = p.name, name
+
+
 def _val_of(fields: dict, name: str):
     """The value of one Field in a document's fields or an extracted row (None when absent)."""
     f = fields.get(name)
@@ -293,8 +331,10 @@ def tie_documents(docs: list[Document], parties: list[Party]) -> None:
     """Set Document.party_* and Party.documents. Content wins, unless the named party already has its own
     document of that kind and the document sits in another party's bundle (a copy filed for the wrong party)."""
     correct_ocr_names(docs, parties)
+    pair_by_elimination(docs, parties)
     adopt_nameless_rows(docs, parties)
-    content = {i: _content_party(d, parties) for i, d in enumerate(docs) if d.kind in PARTY_KINDS}
+    registered = registered_names(docs, parties)
+    content = {i: _content_party(d, parties, registered) for i, d in enumerate(docs) if d.kind in PARTY_KINDS}
     ctx = _context(docs, content)
     own = {(p.key, docs[i].kind) for i, p in content.items() if p is not None and ctx.get(i) in (None, p)}
     for i, d in enumerate(docs):
