@@ -299,3 +299,19 @@ def test_a_drawn_seal_with_a_changed_trade_name_reads_changed_from_both_inks():
     (seal,) = [x for x in find_seals(np.asarray(page), "x", 1, 94 / 72, get_engine()) if x.ring_ctc]
     v = judge(seal.ring_ctc, "广东华海（江门）服装有限公司", [])
     assert v.kind == "changed" and v.changes == [("海", "诚")] and sharp_agrees(seal, "广东华海（江门）服装有限公司", v.changes)
+
+
+@pytest.mark.quick
+def test_another_members_name_fitting_the_ink_closely_is_theirs_despite_look_alikes():
+    """A licence of 联骏服装 on a fresh one-file scan carries 腾润印染's seal, read 达丹市腾利印染股份有限公司 (0.82).
+    The member's name fits the ink at −10.6 against −93 for the party's, with no surely different character, but
+    three differences in all (达丹 for 江门, 利 for 润): it was 'unsure' and the injected SEAL_NAME_MISMATCH missed."""
+    import json
+    from pathlib import Path
+    rec = json.loads((Path(__file__).parent / "data/other_member_seal_frames.json").read_text(encoding="utf-8"))
+    v = judge(rec["ring_ctc"], "江门市联骏服装有限公司", ["江门市腾润印染股份有限公司", "江门市联宏服装有限公司"],
+              rec["ring_print"])
+    assert (v.kind, v.name) == ("other", "江门市腾润印染股份有限公司")
+    # the party's own name among the others does not make it another's
+    v = judge(rec["ring_ctc"], "江门市腾润印染股份有限公司", ["江门市联骏服装有限公司"], rec["ring_print"])
+    assert v.kind != "other"

@@ -34,6 +34,8 @@ NEAR_LOGP = math.log(0.02)   # a guess this likely nearby may be the party's cha
 GENERIC = set("省市区县镇州有限责任股份公司集团")
 LIKELY = math.log(10)      # prior weight of a name the seal's place makes likely
 OTHER_MARGIN = 6.0           # log-likelihood margin for another name to beat the party's
+OTHER_FITS = -15.0           # another name fitting the ink this well (and by 2 × OTHER_MARGIN) is its name,
+                             # though a few of its characters were read as look-alikes (腾润 read 腾利)
 # a city ends in 市 (广州市: its 州 is no end), an autonomous prefecture in 州, a league in 盟
 PLACE_RE = re.compile(r"^(.{1,4}?省)?(.{1,4}?(?:市|州(?!市)|盟))?(.{1,4}?[区县旗])?")
 SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司|分公司)+$")
@@ -131,8 +133,11 @@ def judge(frames, own: str, names: list[str], cover: list[float] | None = None) 
     if best_other[0] >= lp_own + OTHER_MARGIN:
         sure_other, total_other = sure_changes(frames, best_other[1], cover)
         # the other name must itself fit the ink (not merely less badly than the party's, as any short
-        # name does against a garbled reading): no sure difference, few differences at all
-        if not sure_other and total_other <= max(1, len(best_other[1]) // 5):
+        # name does against a garbled reading): no sure difference, and few differences at all or a close fit
+        # far better than the party's name (达丹市腾利印染股份有限公司 for 江门市腾润印染股份有限公司: −10.6 against
+        # −93 for 联骏服装)
+        close = best_other[0] >= OTHER_FITS and best_other[0] - lp_own >= 2 * OTHER_MARGIN
+        if not sure_other and (total_other <= max(1, len(best_other[1]) // 5) or close):
             return Verdict("other", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
         if len(foreign) >= STRANGER_CHARS:
             return stranger
