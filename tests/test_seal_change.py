@@ -9,6 +9,7 @@ import pytest
 from models.packet import Packet, ReviewContext
 from models.provenance import Page, Seal
 from pipeline.checks.seal_change import scan_change
+from pipeline.seals.verdict import judge
 
 pytestmark = pytest.mark.quick
 CASES = json.loads((Path(__file__).parent / "data/scan_change_cases.json").read_text(encoding="utf-8"))
@@ -34,7 +35,8 @@ def _case(key: str, extra: list[dict] = ()) -> tuple[ReviewContext, Seal, str]:
 ])
 def test_a_wrong_seal_beside_the_partys_own_seals_is_a_changed_name(key, change):
     ctx, seal, party = _case(key)
-    assert scan_change(ctx, seal, party) == change
+    v = judge(seal.ring_ctc, party, [], seal.ring_print)
+    assert scan_change(ctx, seal, party, v) and v.changes == [change]
 
 
 @pytest.mark.parametrize("key", [
@@ -44,16 +46,17 @@ def test_a_wrong_seal_beside_the_partys_own_seals_is_a_changed_name(key, change)
 ])
 def test_no_claim_without_the_evidence(key):
     ctx, seal, party = _case(key)
-    assert scan_change(ctx, seal, party) is None
+    assert not scan_change(ctx, seal, party, judge(seal.ring_ctc, party, [], seal.ring_print))
 
 
 def test_the_same_change_on_another_copy_is_the_recogniser():
     key = "SYN71001/恩平市广德电机有限公司"
     ctx, seal, party = _case(key, extra=[{**CASES[key]["target"], "page": 200}])
-    assert scan_change(ctx, seal, party) is None
+    assert not scan_change(ctx, seal, party, judge(seal.ring_ctc, party, [], seal.ring_print))
 
 
 def test_the_changed_name_is_the_partys_with_its_change():
     from pipeline.checks.seal_change import with_changes
-    assert with_changes("恩平市广德电机有限公司", [("德", "力")]) == "恩平市广力电机有限公司"
-    assert with_changes("江门市江海区江盛涂料有限公司", [("江", "海")]) == "江门市江海区海盛涂料有限公司"
+    assert with_changes("恩平市广德电机有限公司", [4], [("德", "力")]) == "恩平市广力电机有限公司"
+    assert with_changes("江门市江海区江盛涂料有限公司", [6], [("江", "海")]) == "江门市江海区海盛涂料有限公司"
+    assert with_changes("广东华海（江门）服装有限公司", [3], [("海", "诚")]) == "广东华诚（江门）服装有限公司"

@@ -14,7 +14,7 @@ from models.packet import Party, ReviewContext
 from models.provenance import Seal
 from pipeline.checks.base import norm_name
 from pipeline.seals.ctc import name_logps
-from pipeline.seals.verdict import core_span, seal_name, sure_changes
+from pipeline.seals.verdict import Verdict, core_span, seal_name, sure_changes
 
 ZIHAO = 2            # a change is claimed only in the 字号's first characters after the place names
 FITS = -30.0         # a seal's ink fits a name this well (name_logp) to count as the party's seal at all
@@ -42,28 +42,24 @@ def confirmed_by_copies(ctx: ReviewContext, seal: Seal, party: Party) -> bool:
     return exact in others and changed not in others
 
 
-def scan_change(ctx: ReviewContext, seal: Seal, own: str) -> tuple[str, str] | None:
-    """(name char, read char) of a one-character 字号 change on a scanned seal that the evidence bears out, else
-    None. The ring reading is sure of exactly one changed character, among the 字号's first ZIHAO; the sharp-ink
-    reading is sure of the same change; the name so changed fits the ink (CHANGED_FITS); at least one other
-    seal of the party fits its own character by SUPPORT and none fits the changed one better."""
-    if not seal.ring_ctc:
-        return None
+def scan_change(ctx: ReviewContext, seal: Seal, own: str, v: Verdict) -> bool:
+    """Whether the one-character 字号 change of verdict `v` (judge on this seal against the party's name `own`)
+    is borne out on a scanned seal. The ring reading is sure of exactly one changed character, among the 字号's
+    first ZIHAO; the sharp-ink reading is sure of the same change; the name so changed fits the ink
+    (CHANGED_FITS); at least one other seal of the party fits its own character by SUPPORT and none fits the
+    changed one better."""
+    if v.kind not in ("changed", "unsure") or len(v.changes) != 1 or not seal.ring_ctc:
+        return False
     own = seal_name(own)
-    frames = seal.ring_ctc + seal.ring_ctc
-    cover = seal.ring_print + seal.ring_print if seal.ring_print and len(seal.ring_print) == len(seal.ring_ctc) else None
-    sure, _ = sure_changes(frames, own, cover)
-    if len(sure) != 1:
-        return None
-    i, a, b = sure[0]
+    (i,), ((a, b),) = v.at, v.changes
     start, end = core_span(own)
     if not start <= i < min(end, start + ZIHAO):
-        return None
+        return False
     if not seal.ring_ctc_sharp or (i, a, b) not in sure_changes(seal.ring_ctc_sharp + seal.ring_ctc_sharp, own)[0]:
-        return None
-    changed = own[:i] + b + own[i + 1:]
-    if name_logps(frames, [changed])[0] < CHANGED_FITS:
-        return None                  # the changed name must itself fit the ink, not merely the read glyph
+        return False
+    changed = with_changes(own, v.at, v.changes)
+    if name_logps(seal.ring_ctc + seal.ring_ctc, [changed])[0] < CHANGED_FITS:
+        return False                 # the changed name must itself fit the ink, not merely the read glyph
     support = 0
     for s in _other_seals(ctx, seal):
         if s.ring_ctc:
@@ -71,24 +67,21 @@ def scan_change(ctx: ReviewContext, seal: Seal, own: str) -> tuple[str, str] | N
             if max(lo, lc) < FITS:
                 continue             # another company's seal, an office's, an auditor's
             if lc > lo:
-                return None          # the party's seal elsewhere shows the change too: a misread glyph
+                return False         # the party's seal elsewhere shows the change too: a misread glyph
             support += lo - lc >= SUPPORT
         else:
             read = seal_name(s.text_read or s.text or "")
             if read == changed:
-                return None
+                return False
             support += read == own
-    return (a, b) if support else None
+    return support > 0
 
 
-def with_changes(name: str, changes: list[tuple[str, str]]) -> str:
-    """The name with each (name char, read char) change made in its 字号 + 行业 part (after the place names)."""
-    start, end = core_span(seal_name(name))
+def with_changes(name: str, at: list[int], changes: list[tuple[str, str]]) -> str:
+    """The name (as seals are scored, seal_name) with each (name char, read char) change made where it stands."""
     out = list(seal_name(name))
-    for a, b in changes:
-        i = next((k for k in range(start, end) if out[k] == a), None)
-        if i is not None:
-            out[i] = b
+    for i, (_, b) in zip(at, changes):
+        out[i] = b
     return "".join(out)
 
 

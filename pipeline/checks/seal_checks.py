@@ -423,16 +423,13 @@ def _judge_by_ink(ctx: ReviewContext, slot, place: str, seal: Seal, party: Party
     # a changed 字号 character needs second opinions: the sharp ink on a digital page; on scans, where the
     # recogniser reads a degraded glyph as another character with p > 0.9 (润 → 期), also the party's own
     # seals elsewhere (seal_change)
-    changes = v.changes if v.kind == "changed" and clean and sharp_agrees(seal, own[0], v.changes) else None
-    if changes is None and not clean and v.kind in ("changed", "unsure"):
-        found = scan_change(ctx, seal, own[0])
-        changes = [found] if found else None
-    if changes:
-        seal.text = _norm_text(with_changes(own[0], changes))   # what the seal says: the name, its 字号 changed
-        changed = "、".join(f"{a}→{b}" for a, b in changes)
+    if (v.kind == "changed" and clean and sharp_agrees(seal, own[0], v.changes)) or \
+            (not clean and scan_change(ctx, seal, own[0], v)):
+        seal.text = _norm_text(with_changes(own[0], v.at, v.changes))   # what the seal says: its 字号 changed
+        changed = "、".join(f"{a}→{b}" for a, b in v.changes)
         out.add("SEAL_NAME_MISMATCH", party, [], f"{place}处印章文字“{seal.text}”与应盖章单位“{party.name}”的字号不符（{changed}）",
                 declared=party.name, found=seal.text, extra_evidence=[ev], confidence=conf,
-                detail={**detail, "changes": changes})
+                detail={**detail, "changes": v.changes})
         return
     _low(out, party, seal, ev, place, conf, detail)
 

@@ -53,6 +53,7 @@ class Verdict:
     name: str | None = None
     changes: list[tuple[str, str]] = field(default_factory=list)   # (name char, read char) surely different
     margin: float = 0.0
+    at: list[int] = field(default_factory=list)    # where each of `changes` stands in the party's name (seal_name)
 
 
 def _crossed(cover: list[float] | None, t: int) -> bool:
@@ -138,17 +139,20 @@ def judge(frames, own: str, names: list[str], cover: list[float] | None = None) 
         # −93 for 联骏服装)
         close = best_other[0] >= OTHER_FITS and best_other[0] - lp_own >= 2 * OTHER_MARGIN
         if not sure_other and (total_other <= max(1, len(best_other[1]) // 5) or close):
-            return Verdict("other", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
+            return Verdict("other", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own,
+                           [i for i, _, _ in sure_own])
         if len(foreign) >= STRANGER_CHARS:
             return stranger
-        return Verdict("unsure", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own)
+        return Verdict("unsure", best_other[1], [(a, b) for _, a, b in sure_own], best_other[0] - lp_own,
+                       [i for i, _, _ in sure_own])
     if len(foreign) >= STRANGER_CHARS:
         return stranger
     if not sure_own:
         return Verdict("own", own, [], lp_own - best_other[0])
     if len(sure_own) == 1 and total_own == 1 and a <= sure_own[0][0] < b:
-        return Verdict("changed", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
-    return Verdict("unsure", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0])
+        return Verdict("changed", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0],
+                       [i for i, _, _ in sure_own])
+    return Verdict("unsure", own, [(x, y) for _, x, y in sure_own], lp_own - best_other[0], [i for i, _, _ in sure_own])
 
 
 FIRM_RE = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?会计师事务所(?:（特殊普通合伙）|\(特殊普通合伙\)|有限责任公司|有限公司)?")
