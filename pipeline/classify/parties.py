@@ -267,15 +267,10 @@ def adopt_nameless_rows(docs: list[Document], parties: list[Party]) -> None:
     gaps = Counter({r: n for r, n in gaps.items() if n > 0})
     if not gaps:
         return
-    known = {norm_name(p.name) for p in parties} | {norm_name(p.name_as_read) for p in parties if p.name_as_read}
-    codes = {p.uscc for p in parties if p.uscc}
     unclaimed: list[tuple[str, str | None]] = []
-    for d in docs:
-        name = _val(d, "name") if d.kind == DocKind.business_license else None
-        if name and _val(d, "uscc") not in codes and norm_name(name) not in known \
-                and not any(similar(norm_name(name), k, 0.9) for k in known):
-            unclaimed.append((norm_name(name), _role_by_folder(d)))
-            known.add(norm_name(name))
+    for name, hint in _unanswered_licences(docs, parties):     # a second reading of one licence counts once
+        if not any(similar(name, k, 0.9) for k, _ in unclaimed):
+            unclaimed.append((name, hint))
     only = next(iter(gaps)) if len(gaps) == 1 else None
     for name, hint in unclaimed:
         role = hint if hint in gaps else only
@@ -284,6 +279,16 @@ def adopt_nameless_rows(docs: list[Document], parties: list[Party]) -> None:
         gaps[role] -= 1
         parties.append(Party(key=_next_key(parties, role), role=role, name=name, listed_in_table1=True,
                              name_by_ocr=True, name_as_read=""))
+
+
+def _unanswered_licences(docs: list[Document], parties: list[Party]) -> list[tuple[str, str | None]]:
+    """(name, role by its folder) of each licence no party answers to: not its credit code, not its name or a
+    reading of it (nor one 90 % like it)."""
+    known = {norm_name(p.name) for p in parties} | {norm_name(p.name_as_read) for p in parties if p.name_as_read}
+    codes = {p.uscc for p in parties if p.uscc}
+    return [(norm_name(n), _role_by_folder(d)) for d in docs
+            if d.kind == DocKind.business_license and (n := _val(d, "name")) and _val(d, "uscc") not in codes
+            and norm_name(n) not in known and not any(similar(norm_name(n), k, 0.9) for k in known)]
 
 
 def registered_names(docs: list[Document], parties: list[Party]) -> dict[str, Party]:
@@ -309,11 +314,7 @@ def pair_by_elimination(docs: list[Document], parties: list[Party]) -> None:
     if len(open_rows) != 1:
         return
     p = open_rows[0]
-    codes = {q.uscc for q in parties if q.uscc}
-    known = {norm_name(q.name) for q in parties}
-    free = {norm_name(n): _role_by_folder(d) for d in docs
-            if d.kind == DocKind.business_license and (n := _val(d, "name")) and _val(d, "uscc") not in codes
-            and norm_name(n) not in known and not any(similar(norm_name(n), k, 0.9) for k in known)}
+    free = dict(_unanswered_licences(docs, parties))
     if len(free) != 1:
         return
     (name, role), = free.items()
